@@ -1,0 +1,82 @@
+"""The whole pipeline on one screen: load and check everything, render, then write.
+
+config -> load -> pages | feed | transcripts | search -> write. Nothing is
+written until every stage has succeeded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import pages, theme
+from .config import Config, load_config
+from .errors import ContentError, Problem
+from .load import load_show
+from .models import Show
+from .write import Outputs, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    episodes: int
+    pages: int
+    files: int
+    seconds: float
+    warnings: list[Problem]
+
+    def summary(self) -> str:
+        return (f"{self.episodes:,} episodes, {self.pages:,} pages, {self.files:,} files "
+                f"in {self.seconds:.2f} s")
+
+
+def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -> tuple[Config, Show, list[Problem]]:
+    """Read and check the config and all content; raise ContentError listing every error."""
+    problems: list[Problem] = []
+    config = None
+    try:
+        config = load_config(site_dir)
+    except ContentError as exc:
+        problems += exc.problems
+    try:
+        show, warnings = load_show(site_dir, drafts=drafts, now=now)
+    except ContentError as exc:
+        raise ContentError(problems + exc.problems) from None
+    if config is None:
+        raise ContentError(problems)
+    return config, show, warnings
+
+
+def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, int]:
+    """Every output file of the site, in memory. Returns the files and the page count."""
+    env = theme.environment(site_dir, config.site.theme)
+    env.globals.update(pages.link_functions(config))
+    outputs = Outputs()
+    site_pages = pages.site_pages(show, config)
+    outputs.update(pages.render(env, site_pages, show, config))
+    for name, path in theme.static_files(site_dir, config.site.theme).items():
+        outputs.add(f"static/{name}", path)
+    media = site_dir / "content" / "media"
+    for path in sorted(media.rglob("*")) if media.is_dir() else []:
+        if path.is_file() and not path.name.startswith("."):
+            outputs.add(f"media/{path.relative_to(media).as_posix()}", path)
+    return outputs, len(site_pages)
+
+
+def build(site_dir: Path, output_dir: Path, drafts: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    config, show, warnings = load(site_dir, drafts=drafts)
+    outputs, page_count = render_site(site_dir, config, show)
+    write_site(outputs, output_dir)
+    return BuildResult(len(show.episodes), page_count, len(outputs.files),
+                       time.perf_counter() - started, warnings)
+
+
+def check(site_dir: Path) -> list[Problem]:
+    """Every problem in the site's content, errors and warnings; writes nothing."""
+    try:
+        _, _, warnings = load(site_dir, drafts=True)
+    except ContentError as exc:
+        return exc.problems
+    return warnings

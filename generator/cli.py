@@ -1,0 +1,97 @@
+"""The command line: parse arguments, call the library, print clean messages.
+
+Exit status: 0 success, 1 the content has errors, 2 bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import build as build_stage
+from . import scaffold
+from .errors import ContentError, Problem
+
+DESCRIPTION = """\
+shownotes turns a podcast's folder (site.toml and content/) into a static
+website with episode pages, an RSS feed and a transcript search.
+
+Start with `shownotes check` to validate the content, then `shownotes build`.
+Every command works on the show in the current folder, or on --site DIR."""
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                        help="the show's folder, holding site.toml and content/ (default: current folder)")
+
+    root = argparse.ArgumentParser(prog="shownotes", description=DESCRIPTION,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="build the site into output/",
+                                description="Check all content, then build the site. A failed build "
+                                "leaves the previous output folder exactly as it was.")
+    build.add_argument("--drafts", action="store_true", help="include episodes published in the future")
+    build.add_argument("--output", type=Path, metavar="DIR", help="where to build (default: DIR/output)")
+    build.add_argument("--clean", action="store_true", help="ignore anything cached from earlier builds")
+    build.add_argument("--quiet", action="store_true", help="print only errors")
+
+    check = commands.add_parser("check", parents=[common], help="validate all content; write nothing",
+                                description="Validate site.toml and every content file, and report "
+                                "every problem with its file, line and column.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="report only problems in these files (still checked against the whole site)")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="github: print GitHub Actions annotations for pull requests")
+
+    new = commands.add_parser("new", parents=[common], help="create a new content file",
+                              description="Create a new content file from a template.")
+    new.add_argument("kind", choices=["episode"], help="episode: the next episode number")
+    return root
+
+
+def print_problems(problems: list[Problem], fmt: str = "text") -> None:
+    for problem in problems:
+        print(problem.github() if fmt == "github" else str(problem), file=sys.stderr)
+
+
+def count(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    site = args.site
+    if not site.is_dir():
+        print(f"shownotes: no such folder: {site}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "build":
+            result = build_stage.build(site, args.output or site / "output", drafts=args.drafts)
+            print_problems(result.warnings)
+            if not args.quiet:
+                print(f"Built {result.summary()} into {args.output or site / 'output'}")
+            return 0
+        if args.command == "check":
+            problems = build_stage.check(site)
+            if args.paths:
+                wanted = {p.resolve() for p in args.paths}
+                problems = [p for p in problems if (site / p.path).resolve() in wanted]
+            print_problems(problems, args.format)
+            print(f"Checked {site.resolve().name}: {count(problems)}", file=sys.stderr)
+            return 1 if any(p.severity == "error" for p in problems) else 0
+        if args.command == "new":
+            path = scaffold.new_episode(site)
+            print(f"Created {path}")
+            return 0
+    except ContentError as exc:
+        print_problems(exc.problems)
+        print(f"shownotes: {count(exc.problems)}; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("shownotes: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    return 2

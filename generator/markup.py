@@ -1,0 +1,78 @@
+"""Markdown to safe HTML, for notes, summaries, bios, blurbs and submissions.
+
+Python-Markdown renders; nh3 then keeps only an allow-list of tags, attributes
+and URL schemes, so whatever a stranger writes, no script survives. Results are
+cached: the same notes appear on the episode page, in the feed and in search.
+"""
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"}, "div": {"class"}, "pre": {"class"}, "span": {"class"},
+    "td": {"align"}, "th": {"align"}, "ol": {"start"},
+}
+SCHEMES = {"http", "https", "mailto"}
+
+# A bare URL in text becomes a link (Python-Markdown only links <http://...>).
+BARE_URL = r"(?<![\"'(<=\w/])(https?://[^\s<>()\"']*[^\s<>()\"'.,;:!?])"
+
+
+class BareUrl(InlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        link = etree.Element("a", href=m.group(1))
+        link.text = m.group(1)
+        return link, m.start(0), m.end(0)
+
+
+class AutolinkExtension(markdown.Extension):
+    def extendMarkdown(self, md):  # noqa: N802
+        md.inlinePatterns.register(BareUrl(BARE_URL, md), "bare_url", 95)
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists", AutolinkExtension()],
+        extension_configs={"codehilite": {"guess_lang": False, "css_class": "highlight"}},
+        output_format="html",
+    )
+
+
+_md = _new_markdown()
+
+
+def sanitize(html_text: str) -> str:
+    return nh3.clean(html_text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                     link_rel="noopener", strip_comments=True)
+
+
+@lru_cache(maxsize=8192)
+def render(text: str) -> str:
+    """Markdown source -> sanitised HTML. Never raises: bad input comes out as escaped text."""
+    if not text.strip():
+        return ""
+    try:
+        raw = _md.reset().convert(text)
+    except Exception:  # a markdown bug must not stop a build; show the text as written
+        raw = "<p>" + html.escape(text) + "</p>"
+    return sanitize(raw)
+
+
+def plain(text: str) -> str:
+    """Markdown source -> plain text (for descriptions, meta tags and search)."""
+    stripped = nh3.clean(render(text), tags=set())
+    return re.sub(r"\s+", " ", html.unescape(stripped)).strip()

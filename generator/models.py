@@ -1,0 +1,205 @@
+"""The content model: what a show's files mean, validated and immutable.
+
+Each file kind has one model. The models hold what the files say (people and
+sponsors by id); `Show` holds everything loaded, and cross-references between
+files are checked by the loader, which knows where each value came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+    scheme = match.group(1).lower() if match else ""
+    if scheme in ("http", "https"):
+        if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+|^https?://localhost\b", value, re.I) or re.search(r"\s", value):
+            raise ValueError(f"not a URL: {value!r}; write a full address such as https://example.org/page")
+        return value
+    if scheme == "mailto" and re.match(r"^mailto:[^@\s]+@[^@\s]+$", value, re.I):
+        return value
+    raise ValueError(f"not a URL: {value!r}; only http://, https:// and mailto: links are allowed")
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="a file name without .yaml, such as brian")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _seconds(value: Any) -> Any:
+    """Accept 1:02:03, "01:02:03", "62:03", 3723 and "3723" as seconds.
+
+    YAML 1.1 reads an unquoted 1:02:03 as the integer 3723 already.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a time such as \"00:23:07\" or a number of seconds")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError("a time cannot be negative")
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            return int(float(text))
+        match = re.fullmatch(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:\.\d+)?", text)
+        if match:
+            hours, minutes, secs = (int(g) if g else 0 for g in match.groups())
+            return hours * 3600 + minutes * 60 + secs
+    raise ValueError(f"expected a time such as \"00:23:07\" (HH:MM:SS) or a number of seconds, got {value!r}")
+
+
+Seconds = Annotated[int, BeforeValidator(_seconds)]
+
+
+def _link(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Link(Model):
+    url: Url
+    title: str | None = None
+
+
+LinkLike = Annotated[Link, BeforeValidator(_link)]
+
+
+class Audio(Model):
+    url: str = Field(description="absolute http(s) URL, or a path under content/media/")
+    length: int | None = Field(None, ge=0, description="size in bytes; read from the file when it is local")
+    type: str = Field("audio/mpeg", pattern=r"^audio/[a-z0-9.+-]+$")
+    duration: Seconds | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _audio_url(cls, value: str) -> str:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            if not value.lower().startswith(("http://", "https://")):
+                raise ValueError(f"not an audio URL: {value!r}; use https://... or a path under content/media/")
+            return _check_url(value)
+        return value
+
+
+class Item(Model):
+    title: str | None = None
+    submission: str | None = Field(None, description="file stem under content/submissions/")
+    by: Id | None = None
+    at: Seconds | None = Field(None, description="start in the audio; items with `at` become chapters")
+    links: tuple[LinkLike, ...] = ()
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _needs_title(self) -> Item:
+        if not self.title and not self.submission:
+            raise ValueError("an item needs a `title` (or a `submission` to take it from)")
+        return self
+
+
+class Extra(Model):
+    by: Id | None = None
+    title: str | None = None
+    links: tuple[LinkLike, ...] = ()
+    notes: str = ""
+
+
+class Joke(Model):
+    title: Text
+    url: Url | None = None
+    notes: str = ""
+
+
+class Episode(Model):
+    number: int = Field(ge=0)
+    title: Text
+    published: dt.datetime
+    summary: str = ""
+    audio: Audio
+    season: int | None = Field(None, ge=1)
+    type: Literal["full", "trailer", "bonus"] = "full"
+    image: str | None = None
+    hosts: tuple[Id, ...] = ()
+    guests: tuple[Id, ...] = ()
+    sponsors: tuple[Id, ...] = ()
+    tags: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.+#-]*$")], ...] = ()
+    items: tuple[Item, ...] = ()
+    extras: tuple[Extra, ...] = ()
+    joke: Joke | None = None
+    transcript: str | None = Field(None, description="path under content/; found by number when omitted")
+    # Set by the loader, not written in the file.
+    source: str = Field("", exclude=True)
+    slug: str = Field("", exclude=True)
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Person(Model):
+    name: Text
+    role: Literal["host", "guest"] = "guest"
+    bio: str = ""
+    links: dict[str, Url] = {}
+    image: str | None = None
+    id: str = Field("", exclude=True)
+    source: str = Field("", exclude=True)
+
+
+class Sponsor(Model):
+    name: Text
+    url: Url
+    blurb: str = ""
+    image: str | None = None
+    id: str = Field("", exclude=True)
+    source: str = Field("", exclude=True)
+
+
+class Submission(Model):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    url: Url
+    submitted_by: Text
+    github: Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")] | None = None
+    body: str = Field("", exclude=True)
+    id: str = Field("", exclude=True)
+    date: dt.date | None = Field(None, exclude=True)
+    source: str = Field("", exclude=True)
+
+
+class Segment(Model):
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+class Transcript(Model):
+    source: str
+    segments: tuple[Segment, ...]
+
+
+class Show(Model):
+    """Everything a build needs, loaded and cross-checked."""
+
+    episodes: tuple[Episode, ...]  # newest first
+    people: dict[str, Person]
+    sponsors: dict[str, Sponsor]
+    submissions: dict[str, Submission]
+    transcripts: dict[int, Transcript]  # by episode number
+    media: dict[str, int] = {}  # local media path -> size in bytes

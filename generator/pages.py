@@ -1,0 +1,231 @@
+"""Pages: pure functions from the loaded show to (url, template, context).
+
+Nothing here reads or writes files. `site_pages` lists every HTML page and
+text file of the site; `render` turns them into text with one Jinja
+environment. The feed and the search index are stages of their own.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .config import Config
+from .markup import plain
+from .models import Episode, Person, Show
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # site-relative, such as 'episodes/29/'
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    in_sitemap: bool = True
+    lastmod: str = ""  # ISO date for the sitemap
+
+
+def audio_url(config: Config, episode: Episode) -> str:
+    """The absolute URL of an episode's audio, local or remote."""
+    url = urls.media_url(episode.audio.url)
+    return url if urls.is_remote(url) else urls.absolute(config.site.base_url, urls.path("media", name=url.removeprefix("media/")))
+
+
+def image_url(config: Config, value: str | None) -> str:
+    if not value:
+        return ""
+    url = urls.media_url(value)
+    return url if urls.is_remote(url) else urls.absolute(config.site.base_url, url)
+
+
+def appearances(show: Show) -> dict[str, list[Episode]]:
+    """Person id -> episodes they host, guest on, or bring an item to (newest first)."""
+    found: dict[str, list[Episode]] = defaultdict(list)
+    for episode in show.episodes:
+        ids = {*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by),
+               *(x.by for x in episode.extras if x.by)}
+        for pid in sorted(ids):
+            found[pid].append(episode)
+    return found
+
+
+def by_tag(show: Show) -> dict[str, list[Episode]]:
+    found: dict[str, list[Episode]] = defaultdict(list)
+    for episode in show.episodes:
+        for tag in episode.tags:
+            found[tag].append(episode)
+    return dict(sorted(found.items()))
+
+
+def by_sponsor(show: Show) -> dict[str, list[Episode]]:
+    found: dict[str, list[Episode]] = defaultdict(list)
+    for episode in show.episodes:
+        for sid in episode.sponsors:
+            found[sid].append(episode)
+    return found
+
+
+def open_submissions(show: Show) -> list:
+    """Suggestions no episode has used yet, newest first."""
+    used = {item.submission for e in show.episodes for item in e.items if item.submission}
+    waiting = [s for s in show.submissions.values() if s.id not in used]
+    return sorted(waiting, key=lambda s: (s.date, s.id), reverse=True)
+
+
+def duration_iso(seconds: int | None) -> str:
+    if not seconds:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    return f"PT{hours}H{rest // 60}M{rest % 60}S"
+
+
+def episode_jsonld(config: Config, episode: Episode, people: dict[str, Person]) -> dict:
+    page = urls.absolute(config.site.base_url, urls.path("episode", number=episode.number))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "PodcastEpisode",
+        "url": page,
+        "name": episode.title,
+        "episodeNumber": episode.number,
+        "datePublished": episode.published.date().isoformat(),
+        "description": plain(episode.summary) or episode.title,
+        "associatedMedia": {"@type": "MediaObject", "contentUrl": audio_url(config, episode),
+                            "encodingFormat": episode.audio.type},
+        "partOfSeries": {"@type": "PodcastSeries", "name": config.site.title,
+                         "url": config.site.base_url},
+        "actor": [{"@type": "Person", "name": people[p].name} for p in (*episode.hosts, *episode.guests) if p in people],
+    }
+    if episode.audio.duration:
+        data["timeRequired"] = duration_iso(episode.audio.duration)
+    return data
+
+
+def series_jsonld(config: Config) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "PodcastSeries",
+        "name": config.site.title,
+        "description": config.site.description,
+        "url": config.site.base_url,
+        "image": image_url(config, config.podcast.image),
+        "author": {"@type": "Person", "name": config.podcast.author},
+        "webFeed": urls.absolute(config.site.base_url, urls.path("feed")),
+        "inLanguage": config.site.language,
+    }
+
+
+def segment_anchors(transcript) -> list[tuple[str, int, Any]]:
+    """(anchor id, start second, segment) with ids unique within the page: t-754, t-754-2."""
+    if transcript is None:
+        return []
+    rows, used = [], set()
+    for segment in transcript.segments:
+        second = int(segment.start)
+        anchor, n = f"t-{second}", 1
+        while anchor in used:
+            n += 1
+            anchor = f"t-{second}-{n}"
+        used.add(anchor)
+        rows.append((anchor, second, segment))
+    return rows
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def site_pages(show: Show, config: Config) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    per_page = config.site.episodes_per_page
+    episodes = list(show.episodes)
+    newest = episodes[0].published.date().isoformat() if episodes else ""
+    pages = [Page("", "home.html", config.site.title, description=config.site.description,
+                  context={"episodes": episodes[:per_page], "jsonld": series_jsonld(config),
+                           "more": len(episodes) > per_page}, lastmod=newest)]
+
+    archive = chunks(episodes, per_page)
+    for number, group in enumerate(archive, 1):
+        pages.append(Page(urls.path("archive_page", page=number), "archive.html",
+                          "All episodes" if number == 1 else f"All episodes, page {number}",
+                          context={"episodes": group, "page_number": number, "page_count": len(archive)},
+                          lastmod=group[0].published.date().isoformat() if group else ""))
+
+    for index, episode in enumerate(episodes):
+        pages.append(Page(
+            urls.path("episode", number=episode.number), "episode.html",
+            f"#{episode.number} {episode.title}", description=plain(episode.summary),
+            context={"episode": episode,
+                     "newer": episodes[index - 1] if index > 0 else None,
+                     "older": episodes[index + 1] if index + 1 < len(episodes) else None,
+                     "transcript": show.transcripts.get(episode.number),
+                     "segments": segment_anchors(show.transcripts.get(episode.number)),
+                     "jsonld": episode_jsonld(config, episode, show.people)},
+            lastmod=episode.published.date().isoformat()))
+
+    seen = appearances(show)
+    for pid, person in sorted(show.people.items()):
+        pages.append(Page(urls.path("person", id=pid), "person.html", person.name,
+                          description=plain(person.bio), context={"person": person, "episodes": seen.get(pid, [])}))
+    pages.append(Page(urls.path("people"), "people.html", "Hosts and guests",
+                      context={"appearances": seen}))
+
+    pages.append(Page(urls.path("sponsors"), "sponsors.html", "Sponsors",
+                      description=f"The companies that support {config.site.title}.",
+                      context={"sponsored": by_sponsor(show)}))
+
+    tags = by_tag(show)
+    pages.append(Page(urls.path("topics"), "topics.html", "Topics", context={"tags": tags}))
+    for tag, tagged in tags.items():
+        pages.append(Page(urls.path("topic", tag=tag), "topic.html", f"Episodes about {tag}",
+                          context={"tag": tag, "episodes": tagged}))
+
+    pages.append(Page(urls.path("submissions"), "submissions.html", "Suggest a story",
+                      context={"submissions": open_submissions(show)}))
+    pages.append(Page(urls.path("not_found"), "404.html", "Page not found", in_sitemap=False))
+    pages.append(Page(urls.path("robots"), "robots.txt", "", in_sitemap=False))
+    listed = [p for p in pages if p.in_sitemap]
+    pages.append(Page(urls.path("sitemap"), "sitemap.xml", "", in_sitemap=False, context={"entries": listed}))
+    return pages
+
+
+def render(env: jinja2.Environment, pages: list[Page], show: Show, config: Config) -> dict[str, str]:
+    """Render every page; returns output file -> text."""
+    common = {"site": config.site, "podcast": config.podcast, "show": show,
+              "people": show.people, "sponsors": show.sponsors, "submissions": show.submissions,
+              "cover": image_url(config, config.podcast.image)}
+    out = {}
+    for page in pages:
+        context = {**common, **page.context, "page": page}
+        out[urls.output_file(page.url)] = env.get_template(page.template).render(context)
+    return out
+
+
+def link_functions(config: Config):
+    """Jinja globals that make links from the page being rendered."""
+
+    @jinja2.pass_context
+    def url(ctx, kind: str, **params: Any) -> str:
+        target = urls.path(kind, **params)
+        page: Page = ctx["page"]
+        if page.template == "404.html":  # served at any depth: only absolute links work
+            return urls.absolute(config.site.base_url, target)
+        return urls.relative(page.url, target)
+
+    @jinja2.pass_context
+    def local(ctx, value: str) -> str:
+        """A link to a media setting (URL or path under content/) from this page."""
+        if urls.is_remote(value):
+            return value
+        return url(ctx, "media", name=urls.media_url(value).removeprefix("media/"))
+
+    def absolute(kind: str, **params: Any) -> str:
+        return urls.absolute(config.site.base_url, urls.path(kind, **params))
+
+    def absolute_url(url_path: str) -> str:
+        return urls.absolute(config.site.base_url, url_path)
+
+    return {"url": url, "local": local, "absolute": absolute, "absolute_url": absolute_url}

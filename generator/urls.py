@@ -1,0 +1,72 @@
+"""Every URL of the site comes from here: patterns are data, not code in templates.
+
+Pages link to each other with relative URLs, so a site works at a domain root,
+under a sub-path (https://user.github.io/show/) and on any static host.
+Canonical links, the feed and the sitemap use absolute URLs from base_url.
+"""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+PATTERNS = {
+    "home": "",
+    "archive": "episodes/",
+    "archive_page": "episodes/page/{page}/",
+    "episode": "episodes/{number}/",
+    "episode_file": "episodes/{number}/{name}",
+    "people": "people/",
+    "person": "people/{id}/",
+    "sponsors": "sponsors/",
+    "topics": "topics/",
+    "topic": "topics/{tag}/",
+    "submissions": "submissions/",
+    "search": "search/",
+    "feed": "feed.xml",
+    "feed_full": "feed/full.xml",
+    "feed_page": "feed/page/{page}.xml",
+    "feed_json": "feed.json",
+    "static": "static/{name}",
+    "media": "media/{name}",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "not_found": "404.html",
+}
+
+
+def path(kind: str, **params: object) -> str:
+    """The site-relative URL of a page or file, such as 'episodes/29/'."""
+    if kind == "archive_page" and params.get("page") == 1:
+        kind = "archive"
+    quoted = {k: quote(str(v), safe="/") for k, v in params.items()}
+    return PATTERNS[kind].format(**quoted)
+
+
+def output_file(url_path: str) -> str:
+    """Where a URL lives on disk: 'episodes/29/' -> 'episodes/29/index.html'."""
+    return url_path + "index.html" if url_path.endswith("/") or url_path == "" else url_path
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, both site-relative."""
+    base = posixpath.dirname(output_file(from_url))
+    target = posixpath.relpath(output_file(to_url), base or ".")
+    if to_url.endswith("/") or to_url == "":
+        target = posixpath.dirname(target)
+        target = (target + "/") if target not in ("", ".") else "./"
+    return target
+
+
+def absolute(base_url: str, url_path: str) -> str:
+    return base_url + url_path
+
+
+def media_url(value: str) -> str:
+    """An image or audio setting is a URL or a path under content/ ('media/x.jpg')."""
+    if value.lower().startswith(("http://", "https://")):
+        return value
+    return value.removeprefix("content/").lstrip("/")
+
+
+def is_remote(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
