@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pages, theme
+from . import pages, theme, transcripts
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show
@@ -55,6 +55,7 @@ def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, in
     outputs = Outputs()
     site_pages = pages.site_pages(show, config)
     outputs.update(pages.render(env, site_pages, show, config))
+    outputs.update(transcripts.transcript_files(show.transcripts))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
         outputs.add(f"static/{name}", path)
     media = site_dir / "content" / "media"

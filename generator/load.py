@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import transcripts
 from .errors import ContentError, Problem, Report, dotted, problems_from
-from .models import Episode, Person, Show, Sponsor, Submission, Transcript
+from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
 EPISODE_FILE = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?\.ya?ml$")
@@ -238,6 +238,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
         seen[episode.number] = source.rel
         check_references(episode, source, people, sponsors, submissions, report)
         episode = resolve_audio(episode, source, content, report)
+        episode = resolve_submissions(episode, submissions)
         transcript_path = find_transcript(episode, source, content, report)
         if transcript_path:
             rel = transcript_path.resolve().relative_to(root.resolve()).as_posix()
@@ -253,6 +254,18 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
                 transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}})
     return show, report.warnings
+
+
+def resolve_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:
+    """An item that names a submission takes its title and link from it."""
+    items = []
+    for item in episode.items:
+        sub = submissions.get(item.submission or "")
+        if sub:
+            links = item.links if any(l.url == sub.url for l in item.links) else (Link(url=sub.url), *item.links)
+            item = item.model_copy(update={"title": item.title or sub.title, "links": links})
+        items.append(item)
+    return episode.model_copy(update={"items": tuple(items)})
 
 
 def resolve_audio(episode: Episode, source: Source, content: Path, report: Report) -> Episode:

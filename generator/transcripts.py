@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from . import urls
 from .models import Segment, Transcript
 from .yamlfile import decode, read_bytes
 
@@ -295,3 +296,13 @@ def to_txt(t: Transcript) -> str:
         prefix = f"{_one_line(s.speaker)}: " if s.speaker else ""
         lines.append(f"{format_time(s.start)} {prefix}{_one_line(s.text)}")
     return "".join(line + "\n\n" for line in lines)
+
+
+PUBLISHED = {"transcript.vtt": to_vtt, "transcript.srt": to_srt, "transcript.json": to_json, "transcript.txt": to_txt}
+
+
+def transcript_files(transcripts: dict[int, Transcript]) -> dict[str, str]:
+    """Each episode's transcript in every published format, by output path."""
+    return {urls.path("episode_file", number=number, name=name): emit(transcript)
+            for number, transcript in sorted(transcripts.items())
+            for name, emit in PUBLISHED.items()}
