@@ -101,8 +101,11 @@ def _write_people(folder: Path, rng: random.Random) -> list[str]:
         person = {"name": host["name"], "role": "host", "bio": host["bio"],
                   "links": {"website": f"https://{pid}.example.org"}}
         (folder / f"{pid}.yaml").write_text(to_yaml(person), encoding="utf-8")
-    names = sorted({f"{rng.choice(vocab.FIRST)} {rng.choice(vocab.LAST)}" for _ in range(40)})
-    names = rng.sample(names, 20)
+    by_id = {}
+    for _ in range(60):
+        name = f"{rng.choice(vocab.FIRST)} {rng.choice(vocab.LAST)}"
+        by_id.setdefault(slug(name), name)
+    names = rng.sample(sorted(by_id.values()), 20)
     for name in names:
         project = rng.choice(vocab.PROJECTS)
         person = {
@@ -151,7 +154,7 @@ def _words(rng: random.Random, project: dict, title: str = "") -> dict[str, Any]
         "Name": project["name"], "task": project["task"], "pkg": project.get("pkg", slug(project["name"])),
         "topic": rng.choice(project["tags"] + vocab.TOPICS[:40]), "other": other["name"],
         "version": f"{rng.randint(1, 5)}.{rng.randint(0, 12)}", "minor": rng.randint(6, 12),
-        "count": rng.randint(3, 40), "stars": f"{rng.randint(1, 60)},{rng.randint(100, 999)}",
+        "count": rng.randint(3, 40), "years": rng.randint(2, 9), "stars": f"{rng.randint(1, 60)},{rng.randint(100, 999)}",
         "role": rng.choice(vocab.GUEST_ROLES), "title": title,
     }
 
@@ -168,8 +171,8 @@ def _item(rng: random.Random, project: dict, by: str, fake: bool) -> tuple[dict,
         links.append({"title": "Documentation", "url": f"https://{w['pkg']}.readthedocs.io/"})
     if rng.random() < 0.3:
         links.append(f"https://pypi.org/project/{w['pkg']}/")
-    notes = [rng.choice(vocab.NOTES).format(**w) for _ in range(rng.randint(3, 6))]
-    text = "".join(f"- {line}\n" for line in dict.fromkeys(notes))
+    notes = [line.format(**w) for line in rng.sample(vocab.NOTES, rng.randint(3, 6))]
+    text = "".join(f"- {line}\n" for line in notes)
     if rng.random() < 0.1:
         text += f"\n```python\nimport {w['pkg'].replace('-', '_')}\n\nprint({w['pkg'].replace('-', '_')}.__version__)\n```\n"
     item = {"title": title, "by": by, "at": None, "links": links, "notes": text}
@@ -203,7 +206,7 @@ def _episode(rng: random.Random, number: int, guests: list[str], sponsors: list[
         "number": number,
         "title": title,
         "published": (FIRST_EPISODE + dt.timedelta(weeks=number - 1)).isoformat(),
-        "summary": f"{names[0]}, {names[1]}, {names[2]} and more: {spoken[0]['task']}.",
+        "summary": f"{names[0]} to {spoken[0]['task']}, plus {names[1]}, {names[2]} and more.",
         "audio": {"url": f"https://media.example.org/{number:03d}.mp3",
                   "length": duration * rng.randint(16000, 17600), "type": "audio/mpeg",
                   "duration": hms(duration)},
@@ -248,9 +251,13 @@ def _transcript(rng: random.Random, episode: dict, spoken: list[dict], size: int
         block = [f"Next up, {w['title']}.", f"This one is about {w['Name']}, a tool to {w['task']}."]
         length = sum(len(s) for s in block)
         while length < per_item:
-            sentence = (rng.choice(vocab.SAY) if rng.random() < 0.75 else rng.choice(vocab.FILLER)).format(**w)
+            if rng.random() < 0.75:  # vary the topic and the other project from sentence to sentence
+                sentence = rng.choice(vocab.SAY).format_map(
+                    dict(w, topic=rng.choice(vocab.TOPICS), other=rng.choice(vocab.PROJECTS)["name"]))
+            else:
+                sentence = rng.choice(vocab.FILLER)
             block.append(sentence)
-            length += len(sentence) + 10
+            length += len(sentence) + 7  # a space, or a timestamp and blank line every 1-3 sentences
         # Group sentences into lines of 1-3 and spread them evenly over the item's time span.
         grouped, i = [], 0
         while i < len(block):

@@ -104,6 +104,12 @@ def _locate(text: str, path: tuple, key: bool) -> tuple[int, int]:
     return best
 
 
+def locate_setting(site_dir: Path, *path: str, key: bool = False) -> tuple[int, int]:
+    """The (line, col) of a setting in site.toml, for messages from later stages."""
+    text = (site_dir / "site.toml").read_text(encoding="utf-8-sig")
+    return _locate(text, path, key)
+
+
 def load_config(site_dir: Path) -> Config:
     """Read and validate site.toml; raise ContentError listing every problem."""
     path = site_dir / "site.toml"

@@ -252,7 +252,8 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     report.raise_if_errors()
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
-                transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}})
+                transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}},
+                marks={source.rel: source.marks for _, source in loaded})
     return show, report.warnings
 
 

@@ -202,4 +202,5 @@ class Show(Model):
     sponsors: dict[str, Sponsor]
     submissions: dict[str, Submission]
     transcripts: dict[int, Transcript]  # by episode number
-    media: dict[str, int] = {}  # local media path -> size in bytes
+    # Where each value of each file stood (relpath -> Marks), for later stages' messages.
+    marks: dict[str, Any] = Field(default_factory=dict, repr=False)
