@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+TAG_PATTERN = r"^[a-z0-9][a-z0-9.+#-]*$"
 
 
 def _check_url(value: str) -> str:
@@ -28,8 +29,24 @@ def _check_url(value: str) -> str:
     raise ValueError(f"not a URL: {value!r}; only http://, https:// and mailto: links are allowed")
 
 
+def _check_id(value: str) -> str:
+    if not re.fullmatch(ID_PATTERN.strip("^$"), value):
+        raise ValueError(f"{value!r} is not an id; an id is the file name without .yaml, such as brian "
+                         "(lowercase letters, digits, - and _)")
+    return value
+
+
+def _check_tag(value: str) -> str:
+    if not re.fullmatch(TAG_PATTERN.strip("^$"), value):
+        raise ValueError(f"{value!r} is not a tag; write tags in lowercase with - between words, such as "
+                         "data-science")
+    return value
+
+
 Url = Annotated[str, AfterValidator(_check_url)]
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="a file name without .yaml, such as brian")]
+Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": ID_PATTERN},
+                                                     description="a file name without .yaml, such as brian")]
+Tag = Annotated[str, AfterValidator(_check_tag), Field(json_schema_extra={"pattern": TAG_PATTERN})]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -130,7 +147,7 @@ class Episode(Model):
     hosts: tuple[Id, ...] = ()
     guests: tuple[Id, ...] = ()
     sponsors: tuple[Id, ...] = ()
-    tags: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.+#-]*$")], ...] = ()
+    tags: tuple[Tag, ...] = ()
     items: tuple[Item, ...] = ()
     extras: tuple[Extra, ...] = ()
     joke: Joke | None = None

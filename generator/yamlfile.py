@@ -45,7 +45,7 @@ class Marks:
 _scalar_constructor = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "map", "seq")
 }
 
 
@@ -67,6 +67,9 @@ class _Reader:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep; flatten the structure", path)
         self.marks.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"the tag {node.tag} is not allowed; content files hold plain "
+                            "text, numbers, dates, lists and mappings", path)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -83,10 +86,11 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"the tag {node.tag} is not allowed; content files hold plain "
-                            "text, numbers, dates, lists and mappings", path)
-        return _scalar_constructor.construct_object(node)
+        try:
+            return _scalar_constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError) as exc:  # such as 2017-02-30
+            raise self.fail(node, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc}); "
+                            "dates are written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00", path) from None
 
 
 def decode(raw: bytes, relpath: str) -> str:
