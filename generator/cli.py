@@ -11,6 +11,7 @@ from pathlib import Path
 from . import build as build_stage
 from . import scaffold
 from .errors import ContentError, Problem
+from .schema import write_schemas
 
 DESCRIPTION = """\
 shownotes turns a podcast's folder (site.toml and content/) into a static
@@ -47,7 +48,16 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", parents=[common], help="create a new content file",
                               description="Create a new content file from a template.")
-    new.add_argument("kind", choices=["episode"], help="episode: the next episode number")
+    new.add_argument("kind", choices=["episode", "submission"],
+                     help="episode: the next episode number; submission: suggest a story, dated today")
+    new.add_argument("--title", help="submission: the story's headline")
+    new.add_argument("--url", help="submission: the link to the story")
+    new.add_argument("--name", help="submission: your name, as it should be credited")
+    new.add_argument("--github", help="submission: your GitHub user name (optional)")
+    schema = commands.add_parser("schema", parents=[common], help="write JSON Schemas for the content files",
+                                 description="Write schemas/*.schema.json, which editors use to complete "
+                                 "and check episode, person, sponsor and submission files.")
+    schema.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/schemas)")
     return root
 
 
@@ -60,6 +70,33 @@ def count(problems: list[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def ask(label: str, value: str | None, required: bool = True) -> str | None:
+    """The option's value, or ask for it when a person is at the terminal."""
+    while not value and sys.stdin.isatty():
+        value = input(f"{label}{'' if required else ' (optional, Enter to skip)'}: ").strip()
+        if not required:
+            break
+    return value or None
+
+
+def new_submission(args: argparse.Namespace) -> Path | None:
+    values = {
+        "title": ask("Title of the story", args.title),
+        "url": ask("Link to the story (https://...)", args.url),
+        "name": ask("Your name, as the show should credit you", args.name),
+        "github": ask("Your GitHub user name", args.github, required=False),
+    }
+    missing = [f"--{k}" for k in ("title", "url", "name") if not values[k]]
+    if missing:
+        print(f"shownotes new submission: give {', '.join(missing)}", file=sys.stderr)
+        return None
+    try:
+        return scaffold.new_submission(args.site, **values)
+    except ValueError as exc:
+        print(f"shownotes new submission: {exc}", file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,9 +120,17 @@ def main(argv: list[str] | None = None) -> int:
             print_problems(problems, args.format)
             print(f"Checked {site.resolve().name}: {count(problems)}", file=sys.stderr)
             return 1 if any(p.severity == "error" for p in problems) else 0
+        if args.command == "schema":
+            for path in write_schemas(args.output or site / "schemas"):
+                print(f"Wrote {path}")
+            return 0
         if args.command == "new":
-            path = scaffold.new_episode(site)
+            path = scaffold.new_episode(site) if args.kind == "episode" else new_submission(args)
+            if path is None:
+                return 2
             print(f"Created {path}")
+            if args.kind == "submission":
+                print("Edit the text below the second '---', then run: shownotes check " + str(path))
             return 0
     except ContentError as exc:
         print_problems(exc.problems)

@@ -97,17 +97,17 @@ def problems_from(exc: ValidationError, relpath: str, model: type[BaseModel], lo
         loc = tuple(p for p in error["loc"] if not _is_internal(p))
         if error["type"] == "extra_forbidden":
             known = list(_model_at(model, loc[:-1]).model_fields)
-            known = [k for k in known if k not in _LOADER_FIELDS]
+            known = [k for k in known if k not in LOADER_FIELDS]
             message = _suggest(str(loc[-1]), known)
         else:
-            message = _message(error)
+            message = message_for(error)
         line, col = locate(loc, error["type"] == "extra_forbidden")
         problems.append(Problem(relpath, line, col, dotted(loc), message))
     return problems
 
 
-# Fields the loader fills in from the file name; a file must not set them.
-_LOADER_FIELDS = {"source", "slug", "id", "body", "date"}
+# Fields the loader fills in from the file name and body; a file does not set them.
+LOADER_FIELDS = {"source", "slug", "id", "body", "date"}
 
 
 def _is_internal(part: Any) -> bool:
@@ -142,7 +142,7 @@ def _suggest(word: str, known: list[str]) -> str:
     return f"unknown key '{word}'; {hint}"
 
 
-def _message(error: dict) -> str:
+def message_for(error: dict) -> str:
     """A pydantic error in our words: what was expected, what was given."""
     given, kind = error.get("input"), error["type"]
     if kind == "missing":

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import transcripts
 from .errors import ContentError, Problem, Report, dotted, problems_from
+from .links import normalize_url
 from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
@@ -119,7 +120,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, text[match.end():], match.group(0).count("\n") + 1
 
 
-def load_submission(path: Path, root: Path, report: Report) -> Submission | None:
+def load_submission(path: Path, root: Path, report: Report) -> tuple[Submission, Source] | None:
     rel = path.relative_to(root).as_posix()
     name = SUBMISSION_FILE.match(path.name)
     if not name:
@@ -135,8 +136,9 @@ def load_submission(path: Path, root: Path, report: Report) -> Submission | None
         text = decode(read_bytes(path, rel, limit=64_000), rel)
         parts = split_front_matter(text)
         if parts is None:
-            report.error(rel, 1, 1, "", "the file must start with front matter: a line '---', the "
-                         "title, url and submitted_by fields, and another line '---'")
+            closing = "is not closed: add a line '---' after the last field" if text.startswith("---") else \
+                "is missing: the file must start with a line '---', then title, url and submitted_by, then '---'"
+            report.error(rel, 1, 1, "", f"the front matter {closing}")
             return None
         front, body, body_line = parts
         data, marks = parse_yaml("\n" + front, rel)  # the leading newline keeps line numbers true
@@ -147,13 +149,37 @@ def load_submission(path: Path, root: Path, report: Report) -> Submission | None
     if len(body.encode()) > MAX_SUBMISSION_BODY:
         report.error(rel, body_line, 1, "body", f"the text is {len(body.encode()):,} bytes; keep it under "
                      f"{MAX_SUBMISSION_BODY:,} (a few paragraphs)")
-    return validate(Submission, data, source, report, {"body": body, "id": path.stem, "date": date, "source": rel})
+    submission = validate(Submission, data, source, report, {"body": body, "id": path.stem, "date": date, "source": rel})
+    return (submission, source) if submission else None
 
 
-def load_submissions(folder: Path, root: Path, report: Report) -> dict[str, Submission]:
+def load_submissions(folder: Path, root: Path, report: Report) -> list[tuple[Submission, Source]]:
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    loaded = (load_submission(p, root, report) for p in paths)
-    return {s.id: s for s in loaded if s}
+    return [loaded for p in paths if (loaded := load_submission(p, root, report))]
+
+
+def check_duplicate_links(suggested: list[tuple[Submission, Source]], episodes: list[Episode],
+                          report: Report) -> None:
+    """A suggestion whose link an episode already covered, or another suggestion already made."""
+    covered: dict[str, Episode] = {}
+    for episode in sorted(episodes, key=lambda e: e.number):
+        for item in episode.items:
+            for link in item.links:
+                covered.setdefault(normalize_url(link.url), episode)
+    first: dict[str, Submission] = {}
+    for sub, source in suggested:
+        key = normalize_url(sub.url)
+        used_by = [e for e in episodes if any(i.submission == sub.id for i in e.items)]
+        if key in covered and not used_by:
+            episode = covered[key]
+            report.error(source.rel, *source.at("url"), "url", f"episode {episode.number} "
+                         f"(\"{episode.title}\", {episode.source}) already covered this link; thanks for the "
+                         "suggestion, but please pick another story")
+        elif key in first:
+            report.error(source.rel, *source.at("url"), "url", f"{first[key].source} already suggests this "
+                         "link; add your thoughts to that file instead of a new one")
+        else:
+            first[key] = sub
 
 
 def inside(base: Path, relative: str) -> Path | None:
@@ -223,8 +249,10 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     content = root / "content"
     people = load_by_id(content / "people", root, Person, report)
     sponsors = load_by_id(content / "sponsors", root, Sponsor, report)
-    submissions = load_submissions(content / "submissions", root, report)
+    suggested = load_submissions(content / "submissions", root, report)
+    submissions = {sub.id: sub for sub, _ in suggested}
     loaded = load_episodes(content / "episodes", root, report)
+    check_duplicate_links(suggested, [e for e, _ in loaded], report)
 
     seen: dict[int, str] = {}
     episodes: list[Episode] = []
@@ -253,7 +281,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
                 transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}},
-                marks={source.rel: source.marks for _, source in loaded})
+                marks={source.rel: source.marks for _, source in [*loaded, *suggested]})
     return show, report.warnings
 
 

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
+                      model_validator)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 TAG_PATTERN = r"^[a-z0-9][a-z0-9.+#-]*$"
@@ -72,7 +73,10 @@ def _seconds(value: Any) -> Any:
     raise ValueError(f"expected a time such as \"00:23:07\" (HH:MM:SS) or a number of seconds, got {value!r}")
 
 
-Seconds = Annotated[int, BeforeValidator(_seconds)]
+Seconds = Annotated[int, BeforeValidator(_seconds), WithJsonSchema({
+    "anyOf": [{"type": "integer", "minimum": 0},
+              {"type": "string", "pattern": r"^(\d+:)?[0-5]?\d:[0-5]\d(\.\d+)?$|^\d+$"}],
+    "description": 'a time: "HH:MM:SS" or seconds'})]
 
 
 def _link(value: Any) -> Any:
@@ -88,7 +92,10 @@ class Link(Model):
     title: str | None = None
 
 
-LinkLike = Annotated[Link, BeforeValidator(_link)]
+LinkLike = Annotated[Link, BeforeValidator(_link), WithJsonSchema({
+    "anyOf": [{"type": "string", "format": "uri", "description": "a URL"},
+              {"type": "object", "properties": {"url": {"type": "string", "format": "uri"}, "title": {"type": "string"}},
+               "required": ["url"], "additionalProperties": False}]})]
 
 
 class Audio(Model):
@@ -188,11 +195,35 @@ class Sponsor(Model):
     source: str = Field("", exclude=True)
 
 
+def _plain_text(value: str) -> str:
+    """Text shown as-is: markup in it is a mistake (or an attack), so say so."""
+    if re.search(r"<[a-zA-Z/!?]|\[[^\]]*\]\(|&#?\w+;", value):
+        raise ValueError("write plain text here, without HTML tags, entities or markdown links")
+    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+        raise ValueError("contains control characters; retype the text")
+    return value
+
+
+def _web_url(value: str) -> str:
+    if not value.strip().lower().startswith(("http://", "https://")):
+        raise ValueError(f"the link must start with https:// (or http://), got {value!r}")
+    return _check_url(value)
+
+
+def _github(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}", value.removeprefix("@")):
+        raise ValueError(f"{value!r} is not a GitHub user name; write just the name, such as janedoe")
+    return value.removeprefix("@")
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+
+
 class Submission(Model):
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    url: Url
-    submitted_by: Text
-    github: Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")] | None = None
+    title: Annotated[PlainText, Field(min_length=1, max_length=200, description="the story's headline, plain text")]
+    url: Annotated[str, AfterValidator(_web_url), Field(description="the link to the story (https://...)")]
+    submitted_by: Annotated[PlainText, Field(min_length=1, max_length=100, description="your name, as it should be credited")]
+    github: Annotated[str, AfterValidator(_github), Field(description="your GitHub user name (optional)")] | None = None
     body: str = Field("", exclude=True)
     id: str = Field("", exclude=True)
     date: dt.date | None = Field(None, exclude=True)

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
+from .errors import message_for
 from .load import EPISODE_FILE
+from .models import Submission
 
 EPISODE_TEMPLATE = """\
+# yaml-language-server: $schema=../../schemas/episode.schema.json
 number: {number}
 title: {title}
 published: {published}
@@ -59,4 +65,41 @@ def new_episode(site: Path, today: dt.date | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{number:03d}.yaml"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+SUBMISSION_TEMPLATE = """\
+---
+title: {title}
+url: {url}
+submitted_by: {name}
+{github}---
+Why is this worth a mention on the show? A few sentences in markdown.
+"""
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "suggestion"
+
+
+def new_submission(site: Path, title: str, url: str, name: str, github: str | None = None,
+                   today: dt.date | None = None) -> Path:
+    """Write content/submissions/YYYY-MM-DD-slug.md; raise ValueError (with advice) for bad values."""
+    try:
+        Submission(title=title, url=url, submitted_by=name, github=github or None)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"{first['loc'][0]}: {message_for(first)}") from None
+    folder = site / "content" / "submissions"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{(today or dt.date.today()).isoformat()}-{slugify(title)}.md"
+    if path.exists():
+        raise ValueError(f"{path} exists already; choose another title")
+    def quote(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML string
+
+    path.write_text(SUBMISSION_TEMPLATE.format(
+        title=quote(title), url=quote(url), name=quote(name),
+        github=f"github: {quote(github)}\n" if github else ""), encoding="utf-8")
     return path
