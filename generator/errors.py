@@ -157,4 +157,5 @@ def message_for(error: dict) -> str:
         text = error["msg"][0].lower() + error["msg"][1:]
     if isinstance(given, (dict, list)):
         return f"{text}, got a {'mapping' if isinstance(given, dict) else 'list'}"
-    return f"{text}, got {given!r}"
+    shown = repr(given)
+    return f"{text}, got {shown if len(shown) <= 60 else shown[:50] + '…' + shown[-5:]}"

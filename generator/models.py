@@ -219,10 +219,20 @@ def _github(value: str) -> str:
 PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
+def _at_most(limit: int):
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"is {len(value)} characters long; keep it to {limit} or fewer")
+        if not value:
+            raise ValueError("is empty; write something here")
+        return value
+    return AfterValidator(check)
+
+
 class Submission(Model):
-    title: Annotated[PlainText, Field(min_length=1, max_length=200, description="the story's headline, plain text")]
+    title: Annotated[PlainText, _at_most(200), Field(description="the story's headline, plain text, up to 200 characters")]
     url: Annotated[str, AfterValidator(_web_url), Field(description="the link to the story (https://...)")]
-    submitted_by: Annotated[PlainText, Field(min_length=1, max_length=100, description="your name, as it should be credited")]
+    submitted_by: Annotated[PlainText, _at_most(100), Field(description="your name, as it should be credited")]
     github: Annotated[str, AfterValidator(_github), Field(description="your GitHub user name (optional)")] | None = None
     body: str = Field("", exclude=True)
     id: str = Field("", exclude=True)
