@@ -27,6 +27,7 @@ ATTRIBUTES = {
     "td": {"align"}, "th": {"align"}, "ol": {"start"},
 }
 SCHEMES = {"http", "https", "mailto"}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # A bare URL in text becomes a link (Python-Markdown only links <http://...>).
 BARE_URL = r"(?<![\"'(<=\w/])(https?://[^\s<>()\"']*[^\s<>()\"'.,;:!?])"
@@ -63,6 +64,8 @@ def sanitize(html_text: str) -> str:
 @lru_cache(maxsize=8192)
 def render(text: str) -> str:
     """Markdown source -> sanitised HTML. Never raises: bad input comes out as escaped text."""
+    # Control characters have no place in prose, and can hide a scheme from a sanitiser.
+    text = CONTROL.sub("", text)
     if not text.strip():
         return ""
     try:

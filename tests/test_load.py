@@ -162,3 +162,11 @@ def test_now_decides_what_is_a_draft(tmp_path):
     site = write_site(tmp_path / "site")
     _, show, _ = load(site, now=dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc))
     assert show.episodes == ()
+
+
+def test_a_50_mb_file_is_refused_before_reading(tmp_path):
+    site = write_site(tmp_path / "site")
+    with open(site / "content/episodes/002.yaml", "wb") as huge:
+        huge.truncate(50 * 1024 * 1024)
+    assert [str(p) for p in check(site)] == [
+        "content/episodes/002.yaml: the file is 52,428,800 bytes; the limit is 2,000,000. Is it the right file?"]
