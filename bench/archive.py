@@ -129,7 +129,7 @@ def _write_submissions(folder: Path, rng: random.Random, episodes: int) -> None:
     day = (FIRST_EPISODE + dt.timedelta(weeks=episodes)).date()
     for i in range(5):
         project = rng.choice(vocab.PROJECTS)
-        front = {"title": f"{project['name']}: {project['task']}", "url": f"https://github.com/{project['repo']}",
+        front = {"title": f"{project['name']}: {project['task']}", "url": f"https://github.com/{project['repo']}/discussions/{1000 + i}",  # a link no episode has
                  "submitted_by": f"{rng.choice(vocab.FIRST)} {rng.choice(vocab.LAST)}"}
         body = f"I use {project['name']} to {project['task']}; worth a mention.\n\n- Topic: {rng.choice(vocab.TOPICS)}\n"
         name = f"{day + dt.timedelta(days=i)}-{slug(project['name'])}.md"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import build as build_stage
+from .serve import serve as serve_site
 from . import scaffold
 from .errors import ContentError, Problem
 from .schema import write_schemas
@@ -37,6 +38,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, metavar="DIR", help="where to build (default: DIR/output)")
     build.add_argument("--clean", action="store_true", help="ignore anything cached from earlier builds")
     build.add_argument("--quiet", action="store_true", help="print only errors")
+
+    serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1, rebuild on change",
+                                description="Build the site, serve it on 127.0.0.1 and rebuild and reload "
+                                "open pages whenever content, themes or site.toml change.")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--drafts", action="store_true", help="include episodes published in the future")
+    serve.add_argument("--output", type=Path, metavar="DIR", help="where to build (default: DIR/output)")
 
     check = commands.add_parser("check", parents=[common], help="validate all content; write nothing",
                                 description="Validate site.toml and every content file, and report "
@@ -120,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
             print_problems(problems, args.format)
             print(f"Checked {site.resolve().name}: {count(problems)}", file=sys.stderr)
             return 1 if any(p.severity == "error" for p in problems) else 0
+        if args.command == "serve":
+            output = args.output or site / "output"
+
+            def rebuild() -> str:
+                return "Rebuilt " + build_stage.build(site, output, drafts=args.drafts).summary()
+
+            return serve_site(site, output, args.port, rebuild)
         if args.command == "schema":
             for path in write_schemas(args.output or site / "schemas"):
                 print(f"Wrote {path}")
