@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pages, theme, transcripts
+from . import feed, feedlint, pages, search, theme, transcripts
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show
@@ -45,7 +45,10 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
         raise ContentError(problems + exc.problems) from None
     if config is None:
         raise ContentError(problems)
-    return config, show, warnings
+    lint = feedlint.lint(site_dir, config, show, now=now)
+    if any(p.severity == "error" for p in lint):
+        raise ContentError(problems + [p for p in lint if p.severity == "error"])
+    return config, show, sorted(warnings + [p for p in lint if p.severity == "warning"])
 
 
 def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, int]:
@@ -56,6 +59,8 @@ def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, in
     site_pages = pages.site_pages(show, config)
     outputs.update(pages.render(env, site_pages, show, config))
     outputs.update(transcripts.transcript_files(show.transcripts))
+    outputs.update(feed.feed_files(show, config))
+    outputs.update(search.index_files(show, config))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
         outputs.add(f"static/{name}", path)
     media = site_dir / "content" / "media"

@@ -159,6 +159,8 @@ class Episode(Model):
     extras: tuple[Extra, ...] = ()
     joke: Joke | None = None
     transcript: str | None = Field(None, description="path under content/; found by number when omitted")
+    guid: str | None = Field(None, min_length=1, description="the feed item's guid, for a show imported from "
+                             "another host; default: derived from the show and the episode number")
     # Set by the loader, not written in the file.
     source: str = Field("", exclude=True)
     slug: str = Field("", exclude=True)

@@ -185,6 +185,8 @@ def site_pages(show: Show, config: Config) -> list[Page]:
 
     pages.append(Page(urls.path("submissions"), "submissions.html", "Suggest a story",
                       context={"submissions": open_submissions(show)}))
+    pages.append(Page(urls.path("search"), "search.html", "Search", in_sitemap=False,
+                      description=f"Search the show notes and transcripts of {config.site.title}."))
     pages.append(Page(urls.path("not_found"), "404.html", "Page not found", in_sitemap=False))
     pages.append(Page(urls.path("robots"), "robots.txt", "", in_sitemap=False))
     listed = [p for p in pages if p.in_sitemap]

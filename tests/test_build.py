@@ -135,7 +135,7 @@ def test_new_episode_takes_the_next_number(example_site, capsys):
     created = example_site / "content/episodes/034.yaml"
     assert f"Created {created}" in capsys.readouterr().out
     text = created.read_text()
-    assert text.startswith("number: 34\n") and "hosts: [brian, michael]" in text
+    assert "\nnumber: 34\n" in text and "hosts: [brian, michael]" in text
     # The new file is valid content; what is left for the host is the audio.
     assert main(["check", "--site", str(example_site)]) in (0, 1)
     problems = capsys.readouterr().err

@@ -19,7 +19,7 @@ from tests.hostile import PAYLOADS
 DANGEROUS_SCHEMES = re.compile(r"^(javascript|data|vbscript|file):", re.I)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "srcset"}
 NEVER = {"iframe", "svg", "math", "style", "object", "embed", "base", "frame", "frameset", "applet",
-         "template", "noscript", "isindex", "button", "textarea", "select", "meta-refresh"}
+         "template", "isindex", "textarea", "select"}
 
 
 class Audit(HTMLParser):
@@ -51,6 +51,9 @@ class Audit(HTMLParser):
         if tag == "script" and not (attributes.get("type") == "application/ld+json"
                                     or re.fullmatch(r"(\.\./)*static/[a-z]+\.js", attributes.get("src") or "")):
             self.flag(f"<script {attributes}>")
+        if tag == "button" and not (attributes.get("type") in ("button", "submit") and
+                                    set(attributes) <= {"type", "class", "hidden"} | {a for a in attributes if a.startswith(("aria-", "data-"))}):
+            self.flag(f"<button {attributes}>")
         if tag == "form" and not (attributes.get("role") == "search" and attributes.get("method") == "get"):
             self.flag(f"<form {attributes}>")
         if tag == "input" and attributes.get("type") != "search":

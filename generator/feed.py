@@ -1,0 +1,505 @@
+"""The feed stage: RSS 2.0 for podcast apps, JSON Feed 1.1, and JSON chapters.
+
+A pure function from the loaded show to files. feedgen writes the RSS; the
+`itunes` and `podcast` (Podcasting 2.0) tags and the RFC 5005 paging links go
+in through feedgen extensions registered here. Nothing outside this module
+imports feedgen, so it can be replaced without touching the rest.
+
+feedgen traps handled here: namespaces are declared by each extension's
+`extend_ns` (else items print `ns0:`); the name `podcast` belongs to feedgen's
+own iTunes extension, so ours is registered as `podcastindex`; `lastBuildDate`
+is set from the newest episode (feedgen defaults to now); entries are added
+with `order='append'` (feedgen prepends by default); the channel <link> is the
+last link given to `fg.link`, so the self link goes first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from . import categories, markup, transcripts, urls
+from .config import Config
+from .models import Episode, Show
+from .pages import audio_url, image_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The namespace the Podcasting 2.0 spec gives for podcast:guid (a UUIDv5 of the feed URL).
+GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+DESCRIPTION_LIMIT = 4000  # bytes Apple shows of an item's <description>
+CHAPTERS_TYPE = "application/json+chapters"
+CHAPTERS_FILE = "chapters.json"
+# Published transcript file -> (MIME type, timed): timed formats are marked rel="captions".
+TRANSCRIPT_TYPES = {".vtt": ("text/vtt", True), ".srt": ("application/x-subrip", True),
+                    ".json": ("application/json", True), ".txt": ("text/plain", False)}
+
+
+# --- identities ---------------------------------------------------------------------------------
+
+def feed_url(config: Config, kind: str = "feed", **params: Any) -> str:
+    return urls.absolute(config.site.base_url, urls.path(kind, **params))
+
+
+def podcast_guid(config: Config) -> str:
+    """podcast:guid: the one in site.toml, else the UUIDv5 of the feed URL without its
+    scheme and trailing slashes, as the Podcasting 2.0 spec derives it."""
+    return config.podcast.guid or guid_for_feed_url(feed_url(config))
+
+
+def guid_for_feed_url(url: str) -> str:
+    """'https://podnews.net/rss/' -> UUIDv5 of 'podnews.net/rss' in the podcast:guid namespace."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", url.strip()).rstrip("/")
+    return str(uuid.uuid5(GUID_NAMESPACE, bare))
+
+
+def item_guid(config: Config, episode: Episode) -> str:
+    """The item's <guid>, fixed for the life of the episode.
+
+    An explicit `guid` on the episode wins, once the model has that field (for
+    episodes imported from another host). Otherwise a UUIDv5 of the show's owner and the episode number, the two
+    things that identify an episode for good: moving the site (base_url), renaming
+    the episode or its file, or moving the audio never changes it, so apps never
+    download an episode twice.
+    """
+    explicit = getattr(episode, "guid", None)
+    if explicit:
+        return str(explicit)
+    show = uuid.uuid5(GUID_NAMESPACE, "mailto:" + config.podcast.owner.email.strip().lower())
+    return str(uuid.uuid5(show, f"episode/{episode.number}"))
+
+
+def in_feed(show: Show, now: dt.datetime | None = None) -> list[Episode]:
+    """The episodes a feed lists, newest first: drafts (published in the future) never."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return [e for e in show.episodes if e.published <= now]
+
+
+# --- show notes as HTML ---------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (lxml refuses them); YAML and TOML escapes such as "\v" can produce them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _x(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _a(url: str, text: str) -> str:
+    return f'<a href="{_e(url)}">{_e(text)}</a>'
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _name(show: Show, pid: str | None) -> str:
+    person = show.people.get(pid or "")
+    return person.name if person else ""
+
+
+def _links(links) -> str:
+    if not links:
+        return ""
+    return "<ul>" + "".join(f"<li>{_a(l.url, l.title or l.url)}</li>" for l in links) + "</ul>"
+
+
+def _sponsors_line(show: Show, episode: Episode) -> str:
+    names = [_a(s.url, s.name) for s in (show.sponsors.get(sid) for sid in episode.sponsors) if s]
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"<p>Sponsored by {joined}.</p>"
+
+
+_HIGHLIGHT = re.compile(r"</?span\b[^>]*>")
+
+
+def _md(text: str) -> str:
+    """Rendered markdown (cached by markup) without the syntax-highlighting spans
+    that apps do not style and that would double the size of code in the feed."""
+    rendered = markup.render(text)
+    return _HIGHLIGHT.sub("", rendered) if "<span" in rendered else rendered
+
+
+def show_notes(config: Config, show: Show, episode: Episode) -> str:
+    """The full show notes for content:encoded and JSON Feed: summary, items with their
+    links, times and notes, extras, the joke and the sponsors."""
+    out = [_md(episode.summary), _sponsors_line(show, episode)]
+    if episode.items:
+        out.append("<ol>")
+        for item in episode.items:
+            head = _a(item.links[0].url, item.title or "") if item.links else _e(item.title or "")
+            meta = [_clock(item.at)] if item.at is not None else []
+            if _name(show, item.by):
+                meta.append(f"from {_e(_name(show, item.by))}")
+            out.append(f"<li><p><strong>{head}</strong>{' (' + ', '.join(meta) + ')' if meta else ''}</p>"
+                       f"{_links(item.links[1:])}{_md(item.notes)}</li>")
+        out.append("</ol>")
+    if episode.extras:
+        out.append("<h3>Extras</h3><ul>")
+        for extra in episode.extras:
+            lead = ": ".join(_e(x) for x in (_name(show, extra.by), extra.title or "") if x)
+            out.append(f"<li>{'<p>' + lead + '</p>' if lead else ''}{_links(extra.links)}"
+                       f"{_md(extra.notes)}</li>")
+        out.append("</ul>")
+    if episode.joke:
+        joke = episode.joke
+        out.append(f"<h3>Joke</h3><p>{_a(joke.url, joke.title) if joke.url else _e(joke.title)}</p>"
+                   f"{_md(joke.notes)}")
+    sponsors = [s for s in (show.sponsors.get(sid) for sid in episode.sponsors) if s]
+    if sponsors:
+        out.append("<h3>Sponsors</h3><ul>")
+        out.extend(f"<li>{_a(s.url, s.name)}{_md(s.blurb)}</li>" for s in sponsors)
+        out.append("</ul>")
+    out.append(_footer(config, show, episode))
+    return "".join(out)
+
+
+def _footer(config: Config, show: Show, episode: Episode) -> str:
+    page = feed_url(config, "episode", number=episode.number)
+    if episode.number in show.transcripts:
+        return f'<p>{_a(page, "Show notes and transcript")}</p>'
+    return f'<p>{_a(page, "Show notes")}</p>'
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` shortened to at most `limit` UTF-8 bytes, ending at a whole word with '…'."""
+    if _size(text) <= limit:
+        return text
+    cut = text.encode("utf-8")[:max(limit - 3, 0)].decode("utf-8", "ignore")
+    if " " in cut.strip():
+        cut = cut[:cut.rstrip().rindex(" ")]
+    return cut.rstrip(" ,.;:-–—") + "…"
+
+
+def description(config: Config, show: Show, episode: Episode) -> tuple[str, int]:
+    """The item <description>: summary, sponsors and the items with their first link,
+    kept within Apple's 4000 bytes. Returns the HTML and the size before any cut.
+
+    When it is too long, whole items are left out from the end, and a summary that
+    alone is too long is cut at a word; the link to the full notes always stays.
+    """
+    head = _md(episode.summary) if episode.summary.strip() else ""
+    sponsors = _sponsors_line(show, episode)
+    items = [f"<li>{_a(i.links[0].url, i.title or '') if i.links else _e(i.title or '')}</li>"
+             for i in episode.items]
+    tail = _footer(config, show, episode)
+    listed = f"<ol>{''.join(items)}</ol>" if items else ""
+    full = head + sponsors + listed + tail
+    size = _size(full)
+    if size <= DESCRIPTION_LIMIT:
+        return full, size
+    budget = DESCRIPTION_LIMIT - _size(tail)
+    if _size(head) > budget:
+        text, room = markup.plain(episode.summary), budget - 7
+        while True:  # escaping may grow the text: shrink until the paragraph fits
+            head = f"<p>{_e(cut_at_word(text, room))}</p>"
+            if _size(head) <= budget or room <= 0:
+                break
+            room -= _size(head) - budget
+        return head + tail, size
+    out, used = head, _size(head)
+    if used + _size(sponsors) <= budget:
+        out, used = out + sponsors, used + _size(sponsors)
+    kept = []
+    for item in items:
+        if used + 9 + _size(item) > budget:  # 9: <ol></ol>
+            break
+        kept.append(item)
+        used += _size(item)
+    if kept:
+        out += f"<ol>{''.join(kept)}</ol>"
+    return out + tail, size
+
+
+# --- chapters -------------------------------------------------------------------------------------
+
+def chapters(config: Config, episode: Episode) -> dict | None:
+    """Podcast Index JSON chapters (1.2.0): one per item with `at`, and the intro as
+    chapter 0 when the first item does not start at 0. None without timed items."""
+    timed = sorted((item.at, i, item) for i, item in enumerate(episode.items) if item.at is not None)
+    if not timed:
+        return None
+    found: list[dict[str, Any]] = []
+    if timed[0][0] > 0:
+        found.append({"startTime": 0, "title": "Intro"})
+    for at, _, item in timed:
+        chapter: dict[str, Any] = {"startTime": at, "title": item.title or ""}
+        if item.links:
+            chapter["url"] = item.links[0].url
+        found.append(chapter)
+    return {"version": "1.2.0", "author": config.podcast.author, "title": episode.title,
+            "podcastName": config.site.title, "chapters": found}
+
+
+# --- feedgen extensions ---------------------------------------------------------------------------
+
+Spec = tuple[str, str | None, dict[str, str], tuple]  # (tag, text, attributes, children)
+
+
+def _element(parent: etree._Element, spec: Spec) -> None:
+    tag, text, attrs, children = spec
+    node = etree.SubElement(parent, tag, {k: _x(v) for k, v in attrs.items() if v})
+    node.text = _x(text) if text else text
+    for child in children:
+        _element(node, child)
+
+
+class _ChannelTags(BaseExtension):
+    """A feedgen extension that adds prepared elements to <channel> and declares
+    its namespace prefix (without `extend_ns`, lxml would print ns0:)."""
+    namespace: dict[str, str] = {}
+
+    def __init__(self) -> None:
+        self.tags: list[Spec] = []
+
+    def extend_ns(self) -> dict[str, str]:
+        return dict(self.namespace)
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        for spec in self.tags:
+            _element(feed[0], spec)
+        return feed
+
+
+class _ItemTags(_ChannelTags, BaseEntryExtension):
+    """The same for one <item>."""
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        for spec in self.tags:
+            _element(item, spec)
+        return item
+
+
+def _extension(prefix: str, uri: str) -> tuple[type, type]:
+    space = {"namespace": {prefix: uri}}
+    return type(f"{prefix}Channel", (_ChannelTags,), space), type(f"{prefix}Item", (_ItemTags,), space)
+
+
+# name -> (channel class, item class). "podcast" is taken by feedgen's own iTunes extension;
+# "paging" adds the RFC 5005 links (first, next, prev-archive, ...) beside feedgen's rel="self".
+EXTENSIONS = {"itunes": _extension("itunes", ITUNES_NS), "podcastindex": _extension("podcast", PODCAST_NS),
+              "paging": _extension("atom", ATOM_NS)}
+
+
+def _it(tag: str, value: str | None = None, children: tuple = (), **attrs: str) -> Spec:
+    return (f"{{{ITUNES_NS}}}{tag}", value, attrs, children)
+
+
+def _pc(tag: str, value: str | None = None, **attrs: str) -> Spec:
+    return (f"{{{PODCAST_NS}}}{tag}", value, attrs, ())
+
+
+# --- the RSS feed ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every feed file says about one episode, computed once."""
+    episode: Episode
+    guid: str
+    page: str
+    audio: str
+    notes: str
+    entry: FeedEntry
+
+
+def _person(show: Show, config: Config, pid: str, role: str) -> Spec | None:
+    person = show.people.get(pid)
+    if person is None:
+        return None
+    return _pc("person", person.name[:128], role=role, href=feed_url(config, "person", id=pid),
+               img=image_url(config, person.image))
+
+
+def _entry(config: Config, show: Show, episode: Episode) -> Prepared:
+    page = feed_url(config, "episode", number=episode.number)
+    audio = audio_url(config, episode)
+    guid = item_guid(config, episode)
+    desc, _ = description(config, show, episode)
+    notes = show_notes(config, show, episode)
+    fe = FeedEntry()
+    for name, (_, item_ext) in EXTENSIONS.items():
+        fe.register_extension(name, item_ext)
+    fe.title(_x(episode.title))
+    fe.link(href=page)
+    fe.guid(guid, permalink=False)
+    fe.pubDate(episode.published)
+    fe.enclosure(audio, str(episode.audio.length or 0), episode.audio.type)
+    fe.description(_x(desc))
+    fe.content(_x(notes), type=None if "]]>" in notes else "CDATA")
+
+    itunes = [_it("episodeType", episode.type)]
+    if episode.audio.duration is not None:
+        itunes.append(_it("duration", str(episode.audio.duration)))
+    if episode.number > 0:  # Apple: a non-zero integer
+        itunes.append(_it("episode", str(episode.number)))
+    if episode.season:
+        itunes.append(_it("season", str(episode.season)))
+    if episode.image:
+        itunes.append(_it("image", href=image_url(config, episode.image)))
+    fe.itunes.tags = itunes
+
+    tags = [_pc("episode", str(episode.number))]
+    if episode.season:
+        tags.append(_pc("season", str(episode.season)))
+    people = [_person(show, config, pid, "host") for pid in episode.hosts]
+    people += [_person(show, config, pid, "guest") for pid in episode.guests]
+    tags += [p for p in people if p]
+    if episode.number in show.transcripts:
+        for name in transcripts.PUBLISHED:
+            suffix = name[name.rfind("."):]
+            if suffix in TRANSCRIPT_TYPES:
+                mime, timed = TRANSCRIPT_TYPES[suffix]
+                tags.append(_pc("transcript", url=feed_url(config, "episode_file", number=episode.number, name=name),
+                                type=mime, rel="captions" if timed else ""))
+    if any(item.at is not None for item in episode.items):
+        tags.append(_pc("chapters", url=feed_url(config, "episode_file", number=episode.number, name=CHAPTERS_FILE),
+                        type=CHAPTERS_TYPE))
+    fe.podcastindex.tags = tags
+    return Prepared(episode, guid, page, audio, notes, fe)
+
+
+def _channel_tags(config: Config, show: Show) -> tuple[list[Spec], list[Spec]]:
+    podcast = config.podcast
+    cover = image_url(config, podcast.image)
+    itunes = [_it("author", podcast.author),
+              _it("owner", children=(_it("name", podcast.owner.name), _it("email", podcast.owner.email))),
+              _it("image", href=cover)]
+    written: dict[str, list[str]] = {}
+    for value in podcast.categories:
+        found, _, _ = categories.check(value)
+        if found:
+            subs = written.setdefault(found[0], [])
+            if found[1] and found[1] not in subs:
+                subs.append(found[1])
+    for category, subs in written.items():
+        itunes.append(_it("category", None, tuple(_it("category", text=s) for s in subs), text=category))
+    itunes += [_it("explicit", "true" if podcast.explicit else "false"), _it("type", podcast.type)]
+
+    tags = [_pc("guid", podcast_guid(config)),
+            _pc("locked", "yes" if podcast.locked else "no", owner=podcast.owner.email)]
+    if podcast.funding:
+        tags.append(_pc("funding", podcast.funding.text, url=podcast.funding.url))
+    hosts = [pid for pid, person in sorted(show.people.items()) if person.role == "host"]
+    tags += [p for p in (_person(show, config, pid, "host") for pid in hosts) if p]
+    return itunes, tags
+
+
+def _rss(config: Config, show: Show, entries: list[Prepared], self_url: str,
+         paging: list[tuple[str, str]], channel: tuple[list[Spec], list[Spec]]) -> bytes:
+    site, podcast = config.site, config.podcast
+    fg = FeedGenerator()
+    for name, (channel_ext, item_ext) in EXTENSIONS.items():
+        fg.register_extension(name, channel_ext, item_ext)
+    fg.title(_x(site.title))
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
+    fg.link(href=site.base_url, rel="alternate")  # last: feedgen's RSS <link> is the last link set
+    fg.description(_x(site.description or site.title))
+    fg.language(site.language)
+    fg.copyright(_x(site.copyright or f"© {podcast.author}"))
+    fg.generator("shownotes")
+    cover = image_url(config, podcast.image)
+    if cover:
+        fg.image(url=cover, title=_x(site.title), link=site.base_url)
+    newest = max((p.episode.published for p in entries), default=None)
+    fg.lastBuildDate(newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    if newest:
+        fg.pubDate(newest)
+    fg.itunes.tags, fg.podcastindex.tags = channel
+    fg.paging.tags = [(f"{{{ATOM_NS}}}link", None, {"rel": rel, "href": href, "type": "application/rss+xml"}, ())
+                      for rel, href in paging]
+    for prepared in entries:
+        fg.add_entry(prepared.entry, order="append")
+    return fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+
+
+def _page_links(config: Config, number: int, count: int) -> list[tuple[str, str]]:
+    """RFC 5005 links of page `number` (1 is /feed.xml) of `count` pages."""
+    def url(n: int) -> str:
+        return feed_url(config) if n == 1 else feed_url(config, "feed_page", page=n)
+
+    links = [("first", url(1)), ("last", url(count))]
+    if number > 1:
+        links.append(("previous", url(number - 1)))
+    if number < count:
+        links += [("next", url(number + 1)), ("prev-archive", url(number + 1))]
+    if number > 2:
+        links.append(("next-archive", url(number - 1)))
+    return links
+
+
+# --- JSON Feed ----------------------------------------------------------------------------------
+
+def json_feed(config: Config, show: Show, entries: list[Prepared]) -> str:
+    site, podcast = config.site, config.podcast
+    items = []
+    for p in entries:
+        episode = p.episode
+        attachment: dict[str, Any] = {"url": p.audio, "mime_type": episode.audio.type}
+        if episode.audio.length:
+            attachment["size_in_bytes"] = episode.audio.length
+        if episode.audio.duration:
+            attachment["duration_in_seconds"] = episode.audio.duration
+        item: dict[str, Any] = {"id": p.guid, "url": p.page, "title": episode.title, "content_html": p.notes,
+                                "date_published": episode.published.isoformat(), "attachments": [attachment]}
+        if episode.summary:
+            item["summary"] = markup.plain(episode.summary)
+        if episode.image:
+            item["image"] = image_url(config, episode.image)
+        if episode.tags:
+            item["tags"] = list(episode.tags)
+        items.append(item)
+    data: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": site.title,
+                            "home_page_url": site.base_url, "feed_url": feed_url(config, "feed_json"),
+                            "description": site.description, "authors": [{"name": podcast.author}],
+                            "language": site.language, "items": items}
+    if podcast.image:
+        data["icon"] = image_url(config, podcast.image)
+    return _json(data)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder
+
+
+# --- the stage ------------------------------------------------------------------------------------
+
+def feed_files(show: Show, config: Config, now: dt.datetime | None = None) -> dict[str, str | bytes]:
+    """Every file of the feed stage by output path: /feed.xml (the newest `[feed] limit`
+    episodes, older pages linked), /feed/page/N.xml, /feed/full.xml (every episode),
+    /feed.json and each episode's chapters.json."""
+    files: dict[str, str | bytes] = {}
+    for episode in show.episodes:
+        found = chapters(config, episode)
+        if found:
+            files[urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE)] = _json(found)
+    entries = [_entry(config, show, e) for e in in_feed(show, now)]
+    channel = _channel_tags(config, show)
+    limit = config.feed.limit or max(len(entries), 1)
+    pages = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [[]]
+    for number, group in enumerate(pages, 1):
+        path = urls.path("feed") if number == 1 else urls.path("feed_page", page=number)
+        links = _page_links(config, number, len(pages)) if len(pages) > 1 else []
+        files[path] = _rss(config, show, group, urls.absolute(config.site.base_url, path), links, channel)
+    files[urls.path("feed_full")] = _rss(config, show, entries, feed_url(config, "feed_full"), [], channel)
+    files[urls.path("feed_json")] = json_feed(config, show, pages[0])
+    return files

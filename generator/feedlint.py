@@ -1,0 +1,192 @@
+"""Feed lint: what podcast directories reject, found before anything is written.
+
+Runs in `check` and `build` after the content has loaded. Channel problems point
+into site.toml, episode problems at the value in the episode file. Errors are
+what Apple or the Podcast Index refuse; warnings are what they accept but show
+worse than intended.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from . import categories, feed, urls
+from .config import Config, locate_setting
+from .errors import Problem, Report
+from .load import inside
+from .models import Episode, Show
+from .pages import audio_url
+
+COVER_MIN, COVER_MAX = 1400, 3000
+COVER_MODES = {"JPEG": {"RGB"}, "PNG": {"RGB", "RGBA", "P"}}
+SITE = "site.toml"
+
+
+def lint(site_dir: Path, config: Config, show: Show, now: dt.datetime | None = None) -> list[Problem]:
+    """Every feed problem of the site, errors and warnings."""
+    report = Report()
+    check_cover(site_dir, config, report)
+    check_categories(site_dir, config, report)
+    check_language(site_dir, config, report)
+    check_guid(site_dir, config, report)
+    check_episodes(config, show, report, now or dt.datetime.now(dt.timezone.utc))
+    return report.problems
+
+
+def _at(site_dir: Path, *path: str, value: str | None = None) -> tuple[int, int]:
+    """Where a setting stands in site.toml; with `value`, the column of that string in the line."""
+    line, col = locate_setting(site_dir, *path)
+    if value is not None and line:
+        text = (site_dir / SITE).read_text(encoding="utf-8-sig").splitlines()[line - 1]
+        found = text.find(f'"{value}"')
+        if found < 0:
+            found = text.find(f"'{value}'")
+        if found >= 0:
+            col = found + 1
+    return line, col
+
+
+# --- the channel: site.toml -------------------------------------------------------------------
+
+def check_cover(site_dir: Path, config: Config, report: Report) -> None:
+    value = config.podcast.image
+    where = _at(site_dir, "podcast", "image")
+    rule = f"Apple needs a square RGB JPEG or PNG of {COVER_MIN} to {COVER_MAX} px"
+
+    def error(message: str) -> None:
+        report.error(SITE, *where, "podcast.image", message)
+
+    if urls.is_remote(value):
+        report.warn(SITE, *where, "podcast.image", f"a remote cover is not measured; {rule}: check it, or "
+                    "put the file under content/media/ so that check can")
+        return
+    relative = urls.media_url(value)
+    path = inside(site_dir / "content", relative)
+    if path is None or not path.is_file():
+        error(f"content/{relative} does not exist; put the cover art under content/media/ and give its path, "
+              "such as media/cover.jpg")
+        return
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        error(f"{path.name} is not a .jpg or .png file; {rule}")
+        return
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height, kind, mode = image.width, image.height, image.format, image.mode
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        error(f"cannot read content/{relative} as an image ({exc}); save it again as JPEG or PNG")
+        return
+    if kind not in COVER_MODES:
+        error(f"content/{relative} is a {kind} image; {rule}")
+    elif mode not in COVER_MODES[kind]:
+        error(f"content/{relative} is a {kind} in {mode} mode; Apple accepts only the RGB color space: "
+              "convert it to RGB")
+    if width != height:
+        error(f"the cover is {width}×{height} px; it must be square: crop it to {min(width, height)}×"
+              f"{min(width, height)} px")
+    elif width < COVER_MIN:
+        error(f"the cover is {width}×{height} px; Apple needs at least {COVER_MIN}×{COVER_MIN} px: "
+              "export it larger")
+    elif width > COVER_MAX:
+        error(f"the cover is {width}×{height} px; Apple takes at most {COVER_MAX}×{COVER_MAX} px: scale it down")
+
+
+def check_categories(site_dir: Path, config: Config, report: Report) -> None:
+    if not config.podcast.categories:
+        report.error(SITE, *_at(site_dir, "podcast"), "podcast.categories", "Apple requires a category; add "
+                     'categories = ["Technology"] (or another from Apple\'s list) to [podcast]')
+        return
+    for index, value in enumerate(config.podcast.categories):
+        _, severity, message = categories.check(value)
+        if severity:
+            where = _at(site_dir, "podcast", "categories", value=value)
+            problem = Problem(SITE, *where, f"podcast.categories[{index}]", message, severity)
+            report.problems.append(problem)
+
+
+def check_language(site_dir: Path, config: Config, report: Report) -> None:
+    message = categories.check_language(config.site.language)
+    if message:
+        report.error(SITE, *_at(site_dir, "site", "language"), "site.language", message)
+
+
+def check_guid(site_dir: Path, config: Config, report: Report) -> None:
+    value = config.podcast.guid
+    if value is None:
+        return
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        report.error(SITE, *_at(site_dir, "podcast", "guid"), "podcast.guid", f"{value!r} is not a UUID; "
+                     "podcast:guid is a UUID such as 917393e3-1b1e-5cef-ace4-edaa54e1f810: remove the line to "
+                     "derive it from the feed URL, or keep the one the show already has")
+        return
+    if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value):
+        report.error(SITE, *_at(site_dir, "podcast", "guid"), "podcast.guid", f"write the guid as "
+                     f"{str(uuid.UUID(value))!r}: 36 characters, lowercase, with four hyphens")
+
+
+# --- the episodes -----------------------------------------------------------------------------
+
+# "Episode 29", "Ep. 29", "#029", "29: ...", "29. ...", "... - 29", "... (29)"; never "Python 3.7" or "290".
+_NUMBER_IN_TITLE = (
+    r"\b(?:episode|ep|show|no|nr|number|part)\.?\s*#?\s*0*{n}(?!\d)",
+    r"#\s*0*{n}(?!\d)",
+    r"^\s*[\[(]?0*{n}[\])]?(?::|\.\s|\s*[|\-–—]\s)",
+    r"[:|\-–—(\[]\s*0*{n}\s*[)\]]?\s*$",
+)
+
+
+def number_in_title(episode: Episode) -> str:
+    """The part of the title that repeats the episode number, or ''."""
+    for pattern in _NUMBER_IN_TITLE:
+        match = re.search(pattern.format(n=episode.number), episode.title, re.I)
+        if match:
+            return match.group(0).strip()
+    return ""
+
+
+def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime) -> None:
+    enclosures: dict[str, Episode] = {}
+    guids: dict[str, Episode] = {}
+    for episode in sorted(show.episodes, key=lambda e: (e.published, e.number)):
+        marks = show.marks.get(episode.source)
+
+        def problem(loc: tuple, field: str, message: str, severity: str = "error") -> None:
+            line, col = marks.find(loc) if marks else (0, 0)
+            report.problems.append(Problem(episode.source, line, col, field, message, severity))
+
+        def twice(seen: dict[str, Episode], key: str, loc: tuple, field: str, what: str) -> None:
+            first = seen.setdefault(key, episode)
+            if first is not episode:
+                draft = max(first.published, episode.published) > now
+                problem(loc, field, f"{what} as {first.source}; apps keep only one of two episodes that share "
+                        "it: give each episode its own" + (" before the draft is published" if draft else ""),
+                        "warning" if draft else "error")
+
+        if not episode.audio.length:
+            local = not urls.is_remote(episode.audio.url)
+            problem(("audio", "url") if local else ("audio", "length"), "audio.length",
+                    f"content/{episode.audio.url} is empty" if local else
+                    "the enclosure length is 0; podcast apps need the size of the audio file in bytes "
+                    "(ls -l shows it)")
+        if episode.audio.duration is None:
+            problem(("audio",), "audio.duration", 'no duration; apps show it before the download: add '
+                    'duration: "HH:MM:SS" under audio', "warning")
+        twice(enclosures, audio_url(config, episode), ("audio", "url"), "audio.url", "the same audio URL")
+        twice(guids, feed.item_guid(config, episode), ("guid",) if getattr(episode, "guid", None) else ("number",),
+              "guid", "the same guid")
+        repeated = number_in_title(episode)
+        if repeated:
+            problem(("title",), "title", f"the title repeats the episode number ({repeated!r}); Apple rejects "
+                    "numbers in titles since apps show itunes:episode beside them: remove it")
+        _, size = feed.description(config, show, episode)
+        if size > feed.DESCRIPTION_LIMIT:
+            long_summary = len(episode.summary.encode()) > feed.DESCRIPTION_LIMIT // 2
+            problem(("summary",) if long_summary else ("items",), "summary" if long_summary else "items",
+                    f"the feed description is {size:,} bytes; Apple shows {feed.DESCRIPTION_LIMIT:,}, so it is cut "
+                    "at a word: shorten the summary or the item titles (the full notes stay in content:encoded)",
+                    "warning")
