@@ -218,7 +218,8 @@ def test_channel_has_every_tag_apple_and_podcasting_2_want(example_feed):
     assert text("language") == "en" and text("copyright")
     assert channel.find("atom:link[@rel='self']", NS).get("href") == BASE + "feed.xml"
     assert channel.find("itunes:image", NS).get("href") == BASE + "media/cover.jpg"
-    assert [c.get("text") for c in channel.findall("itunes:category", NS)] == ["Technology"]
+    assert [c.get("text") for c in channel.findall("itunes:category", NS)] == ["Technology", "News"]
+    assert channel.find("itunes:category[@text='News']/itunes:category", NS).get("text") == "Tech News"
     assert text("itunes:explicit") == "false" and text("itunes:type") == "episodic"
     assert text("itunes:author") == "Michael Kennedy and Brian Okken"
     assert text("itunes:owner/itunes:email") == "owner@example.org"

@@ -229,3 +229,15 @@ def test_600_segments_highlight_without_layout_work(tab, tmp_path):
         assert tab.evaluate("getComputedStyle(document.querySelector('.segment')).contentVisibility") == "auto"
     finally:
         server.shutdown()
+
+
+def test_a_search_result_time_opens_the_episode_at_that_second(tab, audio_url):
+    tab.goto(audio_url + "search/")
+    tab.fill("#search-q", "matplotlib")
+    tab.wait_for_selector("[data-search-results][data-state=done]")
+    link = tab.locator('.search-hit a.timecode[href="../episodes/29/#t=43"]')
+    assert link.inner_text() == "00:00:43"
+    link.click()
+    tab.wait_for_url("**/episodes/29/#t=43")
+    wait_time(tab, 43)
+    assert tab.evaluate("document.querySelector('.segment.current').id") == "t-43"
