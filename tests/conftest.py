@@ -63,7 +63,8 @@ def browser():
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--autoplay-policy=no-user-gesture-required", "--mute-audio"])
         yield instance
         instance.close()
 

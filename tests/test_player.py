@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from tests.conftest import CHROMIUM, copy_example
+from tests.conftest import copy_example
 
 
 class _RangeHandler(http.server.SimpleHTTPRequestHandler):
@@ -86,21 +86,9 @@ def audio_url(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def player_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
-            "--disable-background-networking", "--disable-component-update", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def tab(player_browser):
-    context = player_browser.new_context()
+def tab(browser):
+    context = browser.new_context()  # the session's Chromium, launched with autoplay allowed
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -190,8 +178,8 @@ def test_highlight_follows_the_audio(tab, audio_url):
     assert tab.locator(".segment.current").count() == 1
 
 
-def test_without_javascript_the_transcript_is_readable(player_browser, audio_url):
-    context = player_browser.new_context(java_script_enabled=False)
+def test_without_javascript_the_transcript_is_readable(browser, audio_url):
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(audio_url + "episodes/29/")
