@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import feed, feedlint, pages, search, theme, transcripts
+from . import cache, feed, feedlint, pages, search, theme, transcripts
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show
 from .models import Show
-from .write import Outputs, write_site
+from .write import Outputs, update_site, write_site
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,15 @@ class BuildResult:
     episodes: int
     pages: int
     files: int
+    written: int  # files written or removed; 0 when nothing changed
     seconds: float
     warnings: list[Problem]
 
     def summary(self) -> str:
-        return (f"{self.episodes:,} episodes, {self.pages:,} pages, {self.files:,} files "
-                f"in {self.seconds:.2f} s")
+        if not self.written:
+            return f"Nothing changed since the last build (checked in {self.seconds:.2f} s)"
+        return (f"Built {self.episodes:,} episodes, {self.pages:,} pages, {self.files:,} files "
+                f"({self.written:,} written) in {self.seconds:.2f} s")
 
 
 def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -> tuple[Config, Show, list[Problem]]:
@@ -70,12 +73,28 @@ def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, in
     return outputs, len(site_pages)
 
 
-def build(site_dir: Path, output_dir: Path, drafts: bool = False) -> BuildResult:
+def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
+          now: dt.datetime | None = None) -> BuildResult:
+    """Build the site into output_dir, doing only what changed since the last build."""
     started = time.perf_counter()
-    config, show, warnings = load(site_dir, drafts=drafts)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    target = str(output_dir.resolve())
+    state = cache.State() if clean else cache.load_state(site_dir)
+    inputs = cache.fingerprint(site_dir, drafts, target)
+    if cache.is_current(state, inputs, output_dir, now):
+        return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
+
+    config, show, warnings = load(site_dir, drafts=drafts, now=now)
     outputs, page_count = render_site(site_dir, config, show)
-    write_site(outputs, output_dir)
-    return BuildResult(len(show.episodes), page_count, len(outputs.files),
+    manifest = {path: cache.digest(content) for path, content in outputs.files.items()}
+    if state.manifest and state.output == target and state.output_inode == cache.output_inode(output_dir):
+        written = update_site(outputs, output_dir, state.manifest, manifest)
+    else:
+        write_site(outputs, output_dir)
+        written = len(manifest)
+    release = show.next_release.isoformat() if show.next_release else None
+    cache.save_state(site_dir, cache.State(inputs, target, cache.output_inode(output_dir), release, manifest))
+    return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
                        time.perf_counter() - started, warnings)
 
 

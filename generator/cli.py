@@ -36,7 +36,8 @@ def parser() -> argparse.ArgumentParser:
                                 "leaves the previous output folder exactly as it was.")
     build.add_argument("--drafts", action="store_true", help="include episodes published in the future")
     build.add_argument("--output", type=Path, metavar="DIR", help="where to build (default: DIR/output)")
-    build.add_argument("--clean", action="store_true", help="ignore anything cached from earlier builds")
+    build.add_argument("--clean", action="store_true",
+                       help="build everything from scratch, ignoring what earlier builds left in .shownotes-cache/")
     build.add_argument("--quiet", action="store_true", help="print only errors")
 
     serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1, rebuild on change",
@@ -115,10 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "build":
-            result = build_stage.build(site, args.output or site / "output", drafts=args.drafts)
+            result = build_stage.build(site, args.output or site / "output", drafts=args.drafts, clean=args.clean)
             print_problems(result.warnings)
             if not args.quiet:
-                print(f"Built {result.summary()} into {args.output or site / 'output'}")
+                print(f"{result.summary()}: {args.output or site / 'output'}")
             return 0
         if args.command == "check":
             problems = build_stage.check(site)
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             output = args.output or site / "output"
 
             def rebuild() -> str:
-                return "Rebuilt " + build_stage.build(site, output, drafts=args.drafts).summary()
+                return build_stage.build(site, output, drafts=args.drafts).summary()
 
             return serve_site(site, output, args.port, rebuild)
         if args.command == "schema":

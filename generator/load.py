@@ -281,6 +281,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
                 transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}},
+                next_release=min((e.published for e, _ in loaded if e.published > now), default=None),
                 marks={source.rel: source.marks for _, source in [*loaded, *suggested]})
     return show, report.warnings
 

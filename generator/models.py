@@ -262,5 +262,6 @@ class Show(Model):
     sponsors: dict[str, Sponsor]
     submissions: dict[str, Submission]
     transcripts: dict[int, Transcript]  # by episode number
+    next_release: dt.datetime | None = None  # when the earliest draft goes live
     # Where each value of each file stood (relpath -> Marks), for later stages' messages.
     marks: dict[str, Any] = Field(default_factory=dict, repr=False)

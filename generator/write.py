@@ -1,8 +1,10 @@
-"""The only code that touches output/: write a whole site, or nothing.
+"""The only code that touches output/: write a whole site, or only what changed.
 
-Files go into a fresh folder beside the output; only when every file is
-written is it swapped into place, so a failed or interrupted build leaves the
-previous site exactly as it was.
+A full build writes into a fresh folder beside the output and swaps it into
+place only when every file is written. An update after a build writes the
+changed files into a staging folder first and then moves each into place, so
+an interrupted update leaves the previous files, not half-written ones. Either
+way nothing is written before every stage has succeeded.
 """
 from __future__ import annotations
 
@@ -66,3 +68,25 @@ def swap_in(fresh: Path, output_dir: Path) -> None:
         output_dir.rename(old)
     fresh.rename(output_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def update_site(outputs: Outputs, output_dir: Path, previous: dict[str, str],
+                current: dict[str, str]) -> int:
+    """Bring output_dir from the `previous` manifest to `current` (path -> digest).
+    Writes only changed files; returns how many files were written or removed."""
+    changed = [p for p, d in current.items() if previous.get(p) != d or not (output_dir / p).exists()]
+    stale = [p for p in previous if p not in current]
+    if not changed and not stale:
+        return 0
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    try:
+        for path in changed:
+            _put(staging / path, outputs.files[path])
+        for path in changed:
+            (output_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, output_dir / path)
+        for path in stale:
+            (output_dir / path).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(changed) + len(stale)

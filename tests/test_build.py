@@ -35,13 +35,16 @@ def test_failed_build_leaves_previous_output_untouched(example_site):
     episode.write_text(episode.read_text().replace("hosts: [michael, brian]", "hosts: [michael, nobody]"))
     assert main(["build", "--site", str(example_site)]) == 1
     assert snapshot(output) == before
-    assert sorted(p.name for p in example_site.iterdir()) == ["content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".shownotes-cache", "content", "output", "site.toml"]
 
 
-def test_interrupted_write_leaves_previous_output_untouched(example_site, monkeypatch):
+@pytest.mark.parametrize("clean", [True, False], ids=["full build", "update"])
+def test_interrupted_write_leaves_previous_output_untouched(example_site, monkeypatch, clean):
     output = example_site / "output"
     build(example_site, output)
     before = snapshot(output)
+    for path in (example_site / "content/episodes").glob("*.yaml"):  # every page changes
+        path.write_text(path.read_text().replace("\nsummary: ", "\nsummary: Edited. "))
     written = []
 
     def crash_after_ten(target, content):
@@ -53,9 +56,9 @@ def test_interrupted_write_leaves_previous_output_untouched(example_site, monkey
     original = write._put
     monkeypatch.setattr(write, "_put", crash_after_ten)
     with pytest.raises(KeyboardInterrupt):
-        build(example_site, output)
+        build(example_site, output, clean=clean)
     assert len(written) == 10 and snapshot(output) == before
-    assert sorted(p.name for p in example_site.iterdir()) == ["content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".shownotes-cache", "content", "output", "site.toml"]
 
 
 def test_one_output_path_cannot_be_claimed_twice():
@@ -91,7 +94,9 @@ def test_drafts_flag(example_site, tmp_path):
 def test_build_reports_pages_and_time(example_site, capsys):
     assert main(["build", "--site", str(example_site)]) == 0
     out = capsys.readouterr().out
-    assert re.match(r"Built 6 episodes, \d+ pages, \d+ files in \d+\.\d\d s into ", out), out
+    assert re.match(r"Built 6 episodes, \d+ pages, \d+ files \(\d+ written\) in \d+\.\d\d s: ", out), out
+    assert main(["build", "--site", str(example_site)]) == 0
+    assert capsys.readouterr().out.startswith("Nothing changed since the last build (checked in ")
 
 
 def test_check_lists_all_problems_with_a_count(tmp_path, capsys):
@@ -140,3 +145,43 @@ def test_new_episode_takes_the_next_number(example_site, capsys):
     assert main(["check", "--site", str(example_site)]) in (0, 1)
     problems = capsys.readouterr().err
     assert "034.yaml" not in problems or all("audio" in line for line in problems.splitlines() if "034.yaml" in line)
+
+
+def test_updates_match_a_clean_build_after_random_edits(example_site, tmp_path):
+    """Whatever is edited, added or removed, an updated output equals a clean build, byte for byte."""
+    import random
+
+    rng = random.Random(7)
+    output = example_site / "output"
+    build(example_site, output)
+    episodes = sorted((example_site / "content/episodes").glob("*.yaml"))
+    edits = [
+        lambda p: p.write_text(p.read_text().replace("notes: |", "notes: |\n      - An edited line.", 1)),
+        lambda p: p.write_text(p.read_text().replace("title: ", "title: Edited ", 1)),
+        lambda p: p.write_text(re.sub(r"tags: \[", "tags: [edited, ", p.read_text(), count=1)),
+    ]
+    for step in range(6):
+        rng.choice(edits)(rng.choice(episodes))
+        if step == 3:  # a page that disappears must disappear from the output too
+            path = example_site / "content/episodes/028.yaml"
+            path.write_text(path.read_text().replace(", circuitpython]", "]"))
+            (example_site / "content/submissions/2017-07-03-chalice.md").unlink()
+        result = build(example_site, output, drafts=step % 2 == 0)
+        assert result.written > 0
+        build(example_site, tmp_path / f"clean{step}", drafts=step % 2 == 0, clean=True)
+        assert snapshot(output) == snapshot(tmp_path / f"clean{step}"), f"step {step}"
+        if step == 3:
+            assert not (output / "topics/circuitpython").exists()
+    build(example_site, output)
+    assert build(example_site, output).written == 0
+
+
+def test_a_draft_goes_live_without_any_edit(example_site):
+    import datetime as dt
+
+    output = example_site / "output"
+    before = dt.datetime(2029, 1, 1, tzinfo=dt.timezone.utc)
+    build(example_site, output, now=before)
+    assert build(example_site, output, now=before).written == 0
+    after = build(example_site, output, now=dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc))
+    assert after.written > 0 and (output / "episodes/33/index.html").is_file()
