@@ -15,7 +15,7 @@ from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show
 from .models import Show
-from .write import Outputs, update_site, write_site
+from .write import Outputs, write_site
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,9 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     config, show, warnings = load(site_dir, drafts=drafts, now=now)
     outputs, page_count = render_site(site_dir, config, show)
     manifest = {path: cache.digest(content) for path, content in outputs.files.items()}
-    if state.manifest and state.output == target and state.output_inode == cache.output_inode(output_dir):
-        written = update_site(outputs, output_dir, state.manifest, manifest)
-    else:
-        write_site(outputs, output_dir)
-        written = len(manifest)
+    known = state.manifest and state.output == target and state.output_inode == cache.output_inode(output_dir)
+    written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
+                         digest_of=lambda path: cache.digest(path.read_bytes()))
     release = show.next_release.isoformat() if show.next_release else None
     cache.save_state(site_dir, cache.State(inputs, target, cache.output_inode(output_dir), release, manifest))
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,

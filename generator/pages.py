@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from . import urls
 from .config import Config
 from .markup import plain
 from .models import Episode, Person, Show
+from .transcripts import format_time
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,16 @@ def series_jsonld(config: Config) -> dict:
     }
 
 
-def segment_anchors(transcript) -> list[tuple[str, int, Any]]:
-    """(anchor id, start second, segment) with ids unique within the page: t-754, t-754-2."""
+def transcript_html(transcript) -> Markup:
+    """One <p> per segment, with a unique id (t-754, t-754-2) and its time as a link.
+
+    Written here rather than in a template: a long transcript has 600 segments,
+    and a Jinja loop over them was most of a build's time. The speaker is shown
+    when it changes.
+    """
     if transcript is None:
-        return []
-    rows, used = [], set()
+        return Markup("")
+    rows, used, speaker = [], set(), None
     for segment in transcript.segments:
         second = int(segment.start)
         anchor, n = f"t-{second}", 1
@@ -130,8 +137,12 @@ def segment_anchors(transcript) -> list[tuple[str, int, Any]]:
             n += 1
             anchor = f"t-{second}-{n}"
         used.add(anchor)
-        rows.append((anchor, second, segment))
-    return rows
+        turn = f'<span class="speaker">{escape(segment.speaker)}:</span> ' \
+            if segment.speaker and segment.speaker != speaker else ""
+        speaker = segment.speaker
+        rows.append(f'<p class="segment" id="{anchor}" data-start="{second}"><a class="timecode" '
+                    f'href="#t={second}" data-seek="{second}">{format_time(second)}</a> {turn}{escape(segment.text)}</p>')
+    return Markup("\n".join(rows))
 
 
 def chunks(items: list, size: int) -> list[list]:
@@ -162,7 +173,7 @@ def site_pages(show: Show, config: Config) -> list[Page]:
                      "newer": episodes[index - 1] if index > 0 else None,
                      "older": episodes[index + 1] if index + 1 < len(episodes) else None,
                      "transcript": show.transcripts.get(episode.number),
-                     "segments": segment_anchors(show.transcripts.get(episode.number)),
+                     "transcript_body": transcript_html(show.transcripts.get(episode.number)),
                      "jsonld": episode_jsonld(config, episode, show.people)},
             lastmod=episode.published.date().isoformat()))
 

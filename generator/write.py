@@ -1,10 +1,10 @@
-"""The only code that touches output/: write a whole site, or only what changed.
+"""The only code that touches output/: write every file that changed, or nothing.
 
-A full build writes into a fresh folder beside the output and swaps it into
-place only when every file is written. An update after a build writes the
-changed files into a staging folder first and then moves each into place, so
-an interrupted update leaves the previous files, not half-written ones. Either
-way nothing is written before every stage has succeeded.
+Nothing is written before every stage has succeeded. Changed files are first
+written into a staging folder inside the output, then each is moved into place
+(a rename, which is atomic and fast), so an interrupted build leaves the
+previous files rather than half-written ones. A first build writes a fresh
+folder and renames it into place.
 """
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
+
+STAGING_PREFIX = ".staging-"
 
 
 class Outputs:
@@ -33,7 +36,6 @@ class Outputs:
 
 
 def _put(target: Path, content: str | bytes | Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, Path):
         try:
             os.link(content, target)  # media can be large: share it instead of copying
@@ -45,48 +47,60 @@ def _put(target: Path, content: str | bytes | Path) -> None:
         target.write_bytes(content)
 
 
-def write_site(outputs: Outputs, output_dir: Path) -> None:
-    """Write every file into a fresh folder, then swap it in for output_dir."""
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
-    try:
-        for path, content in sorted(outputs.files.items()):
-            _put(fresh / path, content)
-        fresh.chmod(0o755)
-        swap_in(fresh, output_dir)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
+def existing_files(output_dir: Path) -> list[str]:
+    found = []
+    for root, dirs, names in os.walk(output_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(STAGING_PREFIX)]
+        found += [(Path(root) / n).relative_to(output_dir).as_posix() for n in names]
+    return found
 
 
-def swap_in(fresh: Path, output_dir: Path) -> None:
-    old = output_dir.with_name(f".{output_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if output_dir.exists():
-        output_dir.rename(old)
-    fresh.rename(output_dir)
-    shutil.rmtree(old, ignore_errors=True)
+def _remove_empty_parents(path: Path, top: Path) -> None:
+    for parent in path.parents:
+        if parent == top or not parent.is_relative_to(top):
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty
+            return
 
 
-def update_site(outputs: Outputs, output_dir: Path, previous: dict[str, str],
-                current: dict[str, str]) -> int:
-    """Bring output_dir from the `previous` manifest to `current` (path -> digest).
-    Writes only changed files; returns how many files were written or removed."""
-    changed = [p for p, d in current.items() if previous.get(p) != d or not (output_dir / p).exists()]
-    stale = [p for p in previous if p not in current]
+def write_site(outputs: Outputs, output_dir: Path, digests: dict[str, str],
+               previous: dict[str, str] | None = None, digest_of: Callable[[Path], str] = lambda p: "") -> int:
+    """Make output_dir hold exactly `outputs`. `digests` identify each file's content and
+    `previous` those of the last build (None: unknown). Returns files written or removed."""
+    if not output_dir.exists():
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
+        try:
+            for path in sorted(outputs.files):
+                (fresh / path).parent.mkdir(parents=True, exist_ok=True)
+                _put(fresh / path, outputs.files[path])
+            fresh.chmod(0o755)
+            fresh.rename(output_dir)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        return len(outputs.files)
+
+    if previous is None:  # unknown state: compare with what is there, remove what is not ours
+        previous = {p: digest_of(output_dir / p) for p in existing_files(output_dir)}
+    changed = [p for p, d in sorted(digests.items()) if previous.get(p) != d or not (output_dir / p).exists()]
+    stale = [p for p in previous if p not in digests]
     if not changed and not stale:
         return 0
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
     try:
-        for path in changed:
-            _put(staging / path, outputs.files[path])
-        for path in changed:
-            (output_dir / path).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / path, output_dir / path)
+        staged = []
+        for number, path in enumerate(changed):  # flat: one folder to remove afterwards
+            _put(staging / str(number), outputs.files[path])
+            staged.append((staging / str(number), output_dir / path))
+        for source, target in staged:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
         for path in stale:
             (output_dir / path).unlink(missing_ok=True)
+            _remove_empty_parents(output_dir / path, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return len(changed) + len(stale)

@@ -39,7 +39,7 @@ items:
 """
 
 
-def write_site(root: Path, episodes: dict[str, str] | None = None, toml: str = SITE_TOML) -> Path:
+def make_site(root: Path, episodes: dict[str, str] | None = None, toml: str = SITE_TOML) -> Path:
     """site.toml, one host and the given episode files (name -> text)."""
     (root / "content/episodes").mkdir(parents=True, exist_ok=True)
     (root / "content/people").mkdir(parents=True)

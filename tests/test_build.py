@@ -12,7 +12,7 @@ import pytest
 from generator import write
 from generator.build import build
 from generator.cli import main
-from tests.sites import EPISODE, write_site
+from tests.sites import EPISODE, make_site
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -100,7 +100,7 @@ def test_build_reports_pages_and_time(example_site, capsys):
 
 
 def test_check_lists_all_problems_with_a_count(tmp_path, capsys):
-    site = write_site(tmp_path / "site", {
+    site = make_site(tmp_path / "site", {
         "001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [bob]"),
         "002.yaml": EPISODE.replace("number: 1", "number: 2").replace("summary:", "sumary:"),
     })

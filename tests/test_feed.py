@@ -29,7 +29,7 @@ from generator.cli import main
 from generator.errors import ContentError
 from generator.feedlint import number_in_title
 from generator.models import Episode
-from tests.sites import EPISODE, SITE_TOML, write_site
+from tests.sites import EPISODE, SITE_TOML, make_site
 
 BASE = "https://pythonbytes.example/"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
@@ -297,7 +297,7 @@ def test_chapters_file_has_the_intro_and_one_chapter_per_timed_item(built_exampl
 
 
 def test_no_intro_chapter_when_the_first_item_starts_at_zero(tmp_path):
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE.replace('at: "00:00:30"', 'at: "00:00:00"')})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE.replace('at: "00:00:30"', 'at: "00:00:00"')})
     config, show, _ = load(site)
     assert [c["title"] for c in feed.chapters(config, show.episodes[0])["chapters"]] == ["A story"]
 
@@ -327,7 +327,7 @@ def guids(site: Path) -> dict[int, str]:
 
 def test_item_guid_survives_new_title_slug_base_url_and_audio_url(tmp_path):
     second = EPISODE.replace("number: 1", "number: 2").replace("001.mp3", "002.mp3").replace("2020-01-02", "2020-01-09")
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": second})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": second})
     before = guids(site)
     assert len(set(before.values())) == 2
     episodes = site / "content/episodes"
@@ -342,7 +342,7 @@ def test_item_guid_survives_new_title_slug_base_url_and_audio_url(tmp_path):
 
 def test_feeds_are_reproducible_and_drafts_stay_out(tmp_path):
     draft = EPISODE.replace("number: 1", "number: 2").replace("001.mp3", "002.mp3").replace("2020-01-02", "2999-01-02")
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": draft})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": draft})
     config, show, _ = load(site, drafts=True)
     first = feed.feed_files(show, config)
     assert first == feed.feed_files(show, config)
@@ -357,7 +357,7 @@ def test_feeds_are_reproducible_and_drafts_stay_out(tmp_path):
 def test_limit_keeps_the_newest_and_links_older_pages(tmp_path):
     episodes = {f"{n:03d}.yaml": EPISODE.replace("number: 1", f"number: {n}").replace("001.mp3", f"{n:03d}.mp3")
                 .replace("2020-01-02", f"2020-01-{n + 1:02d}") for n in range(1, 6)}
-    site = write_site(tmp_path / "site", episodes, toml=SITE_TOML + "\n[feed]\nlimit = 2\n")
+    site = make_site(tmp_path / "site", episodes, toml=SITE_TOML + "\n[feed]\nlimit = 2\n")
     build(site, site / "output")
     out, base = site / "output", "https://tiny.example/"
 
@@ -412,7 +412,7 @@ def problems(site: Path) -> list[str]:
 
 
 def tiny(tmp_path: Path, toml: str = SITE_TOML, **episodes: str) -> Path:
-    return write_site(tmp_path / "site", {f"{k[1:]}.yaml": v for k, v in episodes.items()} or None, toml=toml)
+    return make_site(tmp_path / "site", {f"{k[1:]}.yaml": v for k, v in episodes.items()} or None, toml=toml)
 
 
 def cover(site: Path, size: tuple[int, int], mode: str = "RGB", fmt: str = "JPEG", name: str = "cover.jpg") -> None:

@@ -7,11 +7,11 @@ import pytest
 
 from generator.build import check, load
 from generator.errors import ContentError
-from tests.sites import EPISODE, write_site
+from tests.sites import EPISODE, make_site
 
 
 def problems_for(tmp_path, episode_text, name="001.yaml"):
-    site = write_site(tmp_path / "site", {name: episode_text})
+    site = make_site(tmp_path / "site", {name: episode_text})
     return [str(p) for p in check(site)]
 
 
@@ -60,7 +60,7 @@ def test_each_bad_value_is_reported_at_its_line(tmp_path, old, new, expected):
 
 
 def test_check_reports_every_problem_at_once(tmp_path):
-    site = write_site(tmp_path / "site", {
+    site = make_site(tmp_path / "site", {
         "001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [bob]"),
         "004.yaml": EPISODE.replace("number: 1", "number: 4").replace("      - https://example.org/story", "      - htp://x"),
         "002.yaml": EPISODE.replace("number: 1", "number: 2").replace("summary:", "sumary:"),
@@ -87,14 +87,14 @@ def test_file_number_must_match(tmp_path):
 
 
 def test_duration_written_as_sexagesimal_is_seconds(tmp_path):
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE.replace('duration: "00:10:00"', "duration: 1:02:03")})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE.replace('duration: "00:10:00"', "duration: 1:02:03")})
     _, show, _ = load(site)
     assert show.episodes[0].audio.duration == 3723
 
 
 def test_bom_and_crlf_are_accepted(tmp_path):
     text = b"\xef\xbb\xbf" + EPISODE.replace("\n", "\r\n").encode()
-    site = write_site(tmp_path / "site", {"001.yaml": text})
+    site = make_site(tmp_path / "site", {"001.yaml": text})
     _, show, _ = load(site)
     assert show.episodes[0].title == "The first one"
 
@@ -128,7 +128,7 @@ def test_deep_nesting_and_huge_files_are_refused(tmp_path):
 
 def test_drafts_are_loaded_only_on_request(tmp_path):
     future = EPISODE.replace("number: 1", "number: 2").replace("2020-01-02", "2999-01-02")
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": future})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": future})
     _, show, _ = load(site)
     assert [e.number for e in show.episodes] == [1]
     _, show, _ = load(site, drafts=True)
@@ -136,7 +136,7 @@ def test_drafts_are_loaded_only_on_request(tmp_path):
 
 
 def test_config_problems_name_key_line_and_suggestion(tmp_path):
-    toml = (write_site(tmp_path / "site").joinpath("site.toml"))
+    toml = (make_site(tmp_path / "site").joinpath("site.toml"))
     toml.write_text(toml.read_text().replace('base_url = "https://tiny.example"', 'base_url = "tiny.example"\nlangauge = "en"'))
     assert [str(p) for p in check(tmp_path / "site")] == [
         "site.toml:4:12: site.base_url: expected an absolute http(s) URL such as https://example.org/, got 'tiny.example'",
@@ -145,27 +145,27 @@ def test_config_problems_name_key_line_and_suggestion(tmp_path):
 
 
 def test_config_syntax_error(tmp_path):
-    toml = write_site(tmp_path / "site").joinpath("site.toml")
+    toml = make_site(tmp_path / "site").joinpath("site.toml")
     toml.write_text(toml.read_text().replace('title = "Tiny Show"', "title = Tiny Show"))
     found = [str(p) for p in check(tmp_path / "site")]
     assert len(found) == 1 and found[0].startswith("site.toml:2:9: TOML syntax error")
 
 
 def test_load_raises_with_every_error(tmp_path):
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [x, y]")})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [x, y]")})
     with pytest.raises(ContentError) as caught:
         load(site)
     assert [p.field for p in caught.value.problems] == ["hosts[0]", "hosts[1]"]
 
 
 def test_now_decides_what_is_a_draft(tmp_path):
-    site = write_site(tmp_path / "site")
+    site = make_site(tmp_path / "site")
     _, show, _ = load(site, now=dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc))
     assert show.episodes == ()
 
 
 def test_a_50_mb_file_is_refused_before_reading(tmp_path):
-    site = write_site(tmp_path / "site")
+    site = make_site(tmp_path / "site")
     with open(site / "content/episodes/002.yaml", "wb") as huge:
         huge.truncate(50 * 1024 * 1024)
     assert [str(p) for p in check(site)] == [

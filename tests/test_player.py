@@ -193,8 +193,8 @@ def test_without_javascript_the_transcript_is_readable(browser, audio_url):
         context.close()
 
 
-def test_600_segments_highlight_without_layout_work(tab, tmp_path):
-    """A long transcript: moving the highlight touches two elements and forces no layout."""
+def test_600_segments_moving_the_highlight_touches_two(tab, tmp_path):
+    """A long transcript: the highlight moves by changing two elements, and off-screen segments are not laid out."""
     site = with_local_audio(copy_example(tmp_path / "site"))
     lines = [f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} Segment number {i} of a long show." for i in range(0, 60 * 10, 1)]
     (site / "content/transcripts/029.txt").write_text("\n\n".join(lines[:600]) + "\n", encoding="utf-8")

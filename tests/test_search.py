@@ -294,12 +294,29 @@ def test_no_request_leaves_the_site(page, example_url):
 
 def test_python_and_javascript_agree_on_words(page, example_url):
     page.goto(example_url + "search/")
-    sentence = "It's the Café in Ñandú: Zappa's caching libraries, naïve tests & 3.12 pep8 résumés"
-    got = page.evaluate("""([words, sentence]) => ({
+    sentences = ["It's the Café in Ñandú: Zappa's caching libraries, naïve tests & 3.12 pep8 résumés",
+                 "Plain ASCII_text: Flask-Login's 2*3 <b>tags</b> and URLs https://x.org/a_b?c=d"]
+    got = page.evaluate("""([words, sentences]) => ({
         stems: words.map(w => shownotesSearch.stem(shownotesSearch.fold(w))),
-        terms: shownotesSearch.terms(sentence),
+        terms: sentences.map(shownotesSearch.terms),
         buckets: words.map(w => [7, 64, 1000].map(n => shownotesSearch.bucket(shownotesSearch.fold(w), n)))})""",
-                        [WORDS, sentence])
+                        [WORDS, sentences])
     assert got["stems"] == [search.stem(search.fold(w)) for w in WORDS]
-    assert got["terms"] == search.terms(sentence)
+    assert got["terms"] == [search.terms(s) for s in sentences]
     assert got["buckets"] == [[search.bucket(search.fold(w), n) for n in (7, 64, 1000)] for w in WORDS]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_page_with_results_is_accessible(browser, example_url, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(example_url + "search/?q=python+zappa")
+        page.wait_for_selector("[data-search-results][data-state=done]")
+        violations = Axe().run(page).response["violations"]
+        serious = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == []
+    finally:
+        context.close()

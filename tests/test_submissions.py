@@ -14,7 +14,7 @@ from generator.cli import main, parser
 from generator.links import normalize_url
 from generator.schema import SCHEMAS, schema_for
 from generator.yamlfile import parse_yaml
-from tests.sites import EPISODE, REPO, write_site
+from tests.sites import EPISODE, REPO, make_site
 
 GOOD = """\
 ---
@@ -28,7 +28,7 @@ Why it is worth a mention, in **markdown**.
 
 
 def submission_problems(tmp_path, text, name="2020-01-01-zappa.md", episode=EPISODE):
-    site = write_site(tmp_path / "site", {"001.yaml": episode})
+    site = make_site(tmp_path / "site", {"001.yaml": episode})
     folder = site / "content/submissions"
     folder.mkdir()
     (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode())
@@ -76,7 +76,7 @@ def test_each_mistake_reads_like_advice(tmp_path, text, name, expected):
 
 
 def test_two_suggestions_of_one_link(tmp_path):
-    site = write_site(tmp_path / "site")
+    site = make_site(tmp_path / "site")
     folder = site / "content/submissions"
     folder.mkdir()
     (folder / "2020-01-01-zappa.md").write_text(GOOD)
@@ -95,7 +95,7 @@ def test_url_normalisation():
 
 
 def test_github_format_and_paths(tmp_path, capsys):
-    site = write_site(tmp_path / "site", {"001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [bob]")})
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE.replace("hosts: [ann]", "hosts: [bob]")})
     folder = site / "content/submissions"
     folder.mkdir()
     bad = folder / "2020-01-01-zappa.md"
@@ -111,7 +111,7 @@ def test_github_format_and_paths(tmp_path, capsys):
 
 
 def test_new_submission_writes_a_valid_file(tmp_path, capsys):
-    site = write_site(tmp_path / "site")
+    site = make_site(tmp_path / "site")
     argv = ["new", "submission", "--site", str(site), "--title", 'Ruff: "fast" linting', "--url",
             "https://docs.astral.sh/ruff/", "--name", "Jo O'Neil", "--github", "jo"]
     assert main(argv) == 0
