@@ -132,20 +132,21 @@ def check_guid(site_dir: Path, config: Config, report: Report) -> None:
 # --- the episodes -----------------------------------------------------------------------------
 
 # "Episode 29", "Ep. 29", "#029", "29: ...", "29. ...", "... - 29", "... (29)"; never "Python 3.7" or "290".
-_NUMBER_IN_TITLE = (
-    r"\b(?:episode|ep|show|no|nr|number|part)\.?\s*#?\s*0*{n}(?!\d)",
-    r"#\s*0*{n}(?!\d)",
-    r"^\s*[\[(]?0*{n}[\])]?(?::|\.\s|\s*[|\-–—]\s)",
-    r"[:|\-–—(\[]\s*0*{n}\s*[)\]]?\s*$",
-)
+# Compiled once; the number is captured and compared, so no pattern is built per episode.
+_NUMBER_IN_TITLE = [re.compile(p, re.I) for p in (
+    r"\b(?:episode|ep|show|no|nr|number|part)\.?\s*#?\s*0*(\d+)(?!\d)",
+    r"#\s*0*(\d+)(?!\d)",
+    r"^\s*[\[(]?0*(\d+)[\])]?(?::|\.\s|\s*[|\-–—]\s)",
+    r"[:|\-–—(\[]\s*0*(\d+)\s*[)\]]?\s*$",
+)]
 
 
 def number_in_title(episode: Episode) -> str:
     """The part of the title that repeats the episode number, or ''."""
     for pattern in _NUMBER_IN_TITLE:
-        match = re.search(pattern.format(n=episode.number), episode.title, re.I)
-        if match:
-            return match.group(0).strip()
+        for match in pattern.finditer(episode.title):
+            if int(match.group(1)) == episode.number:
+                return match.group(0).strip()
     return ""
 
 

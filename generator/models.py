@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
                       model_validator)
@@ -242,7 +242,10 @@ class Submission(Model):
     source: str = Field("", exclude=True)
 
 
-class Segment(Model):
+class Segment(NamedTuple):
+    """One timed stretch of speech. A tuple, not a model: a show has hundreds of
+    thousands of them, and the parser has already checked every value."""
+
     start: float
     end: float
     text: str
@@ -250,8 +253,10 @@ class Segment(Model):
 
 
 class Transcript(Model):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
     source: str
-    segments: tuple[Segment, ...]
+    segments: tuple[Any, ...]  # of Segment; not validated again, see Segment
 
 
 class Show(Model):

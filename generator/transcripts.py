@@ -103,7 +103,7 @@ def _finish(cues: list[_Cue], relpath: str, problems: list[Problem], duration: f
         speaker = cue.speaker
         if speaker is None:
             speaker, text = split_speaker(text)
-        segments.append(Segment(start=cue.start, end=cue.end, text=text, speaker=speaker))
+        segments.append(Segment(cue.start, cue.end, text, speaker))
     return tuple(segments)
 
 
