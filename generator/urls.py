@@ -6,7 +6,6 @@ Canonical links, the feed and the sitemap use absolute URLs from base_url.
 """
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 PATTERNS = {
@@ -48,13 +47,18 @@ def output_file(url_path: str) -> str:
 
 
 def relative(from_url: str, to_url: str) -> str:
-    """A link from the page at `from_url` to `to_url`, both site-relative."""
-    base = posixpath.dirname(output_file(from_url))
-    target = posixpath.relpath(output_file(to_url), base or ".")
-    if to_url.endswith("/") or to_url == "":
-        target = posixpath.dirname(target)
-        target = (target + "/") if target not in ("", ".") else "./"
-    return target
+    """A link from the page at `from_url` to `to_url`, both site-relative.
+
+    Folders are compared as lists rather than with posixpath.relpath: a site
+    makes tens of thousands of links, and relpath resolves absolute paths each time.
+    """
+    here = from_url.split("/")[:-1]  # the page's folder: 'episodes/29/' -> ['episodes', '29']
+    there = to_url.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    link = "../" * (len(here) - common) + "/".join(there[common:])
+    return link or "./"
 
 
 def absolute(base_url: str, url_path: str) -> str:
