@@ -6,7 +6,6 @@ Canonical links, the feed and the sitemap use absolute URLs from base_url.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
 
 PATTERNS = {
     "home": "",
@@ -34,11 +33,16 @@ PATTERNS = {
 
 
 def path(kind: str, **params: object) -> str:
-    """The site-relative URL of a page or file, such as 'episodes/29/'."""
+    """The site-relative URL of a page or file, such as 'episodes/29/'.
+
+    Ids and tags are validated to URL-safe characters, so the URL is also the
+    file's path on disk; only '#' (as in a 'c#' tag) would end a URL, so it is spelled out.
+    """
     if kind == "archive_page" and params.get("page") == 1:
         kind = "archive"
-    quoted = {k: quote(str(v), safe="/") for k, v in params.items()}
-    return PATTERNS[kind].format(**quoted)
+    if "tag" in params:
+        params["tag"] = str(params["tag"]).replace("#", "sharp")
+    return PATTERNS[kind].format(**params)
 
 
 def output_file(url_path: str) -> str:
