@@ -86,7 +86,7 @@ episodes_per_page = 20
 author = "Michael Kennedy and Brian Okken"
 owner = { name = "Michael Kennedy", email = "owner@example.org" }
 image = "media/cover.jpg"
-categories = ["Technology", "Technology > Software How-To"]
+categories = ["Technology", "News > Tech News"]
 explicit = false
 """
 

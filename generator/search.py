@@ -26,7 +26,7 @@ import json
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import urls
@@ -38,7 +38,7 @@ KEPT = 40  # postings of a term kept in its bucket, best first
 BUCKET_BYTES = 20_000  # aimed raw size of a bucket (about 7 KB gzip'd)
 BLOCK_CHARS = 1_600  # aimed transcript text per block
 MAX_BLOCKS = 30  # bit 0 is the show notes; 31 bits stay within JavaScript's bitwise operators
-# How much a word counts in each part of the show notes (the transcript counts apart, see _impact).
+# How much a word counts in each part of the show notes (the transcript counts apart, see _records).
 WEIGHTS = {"title": 6, "items": 4, "tags": 3, "summary": 2, "people": 2, "notes": 1}
 STOP_WORDS = frozenset("""
 a about after all also am an and any are as at be because been but by can could did do does
@@ -50,17 +50,21 @@ which who will with would yeah yes you your
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same on folded ASCII text, and twice as fast
+# The same words on ASCII text, faster than the regex: lowercase letters and digits stay, the rest is a space.
+_ASCII = bytes.maketrans(bytes(range(256)), bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)))
 _VOWEL = re.compile("[aeiouy]")
 # Markdown to plain text, fast and good enough for search (rendering thousands of notes is not).
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<(https?://[^>\s]+)>")
 _MD_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_MD_MARK = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|```+\w*)[ \t]*|(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])", re.M)
+_MD_MARK = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|```+\w*)[ \t]*"  # list items, headings, quotes, fences
+                      r"|(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])", re.M)  # emphasis, code
 
 
 def fold(text: str) -> str:
     """Lowercase without accents: "Café Ñandú" -> "cafe nandu"."""
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    text = text.lower()
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def plain(markdown: str) -> str:
@@ -109,8 +113,9 @@ _stems = _Stems()
 
 
 def _words(text: str) -> list[str]:
-    folded = fold(text)
-    return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
+    if text.isascii():
+        return text.encode().translate(_ASCII).decode().split()
+    return _WORD.findall(fold(text))
 
 
 def terms(text: str) -> list[str]:
@@ -128,12 +133,13 @@ def bucket(term: str, buckets: int) -> int:
 
 @dataclass
 class _Doc:
+    """What the index needs of one episode, and its files (search/e/{number}/...)."""
+
     number: int
-    meta: dict
-    blocks: list[list]
+    files: dict[str, bytes]
     notes: Counter  # term -> weighted count in the show notes
     spoken: Counter = field(default_factory=Counter)  # term -> count in the transcript
-    masks: dict[str, int] = field(default_factory=dict)
+    masks: dict[str, int] = field(default_factory=dict)  # term -> bit 0 show notes, bit k block k
     length: int = 0  # transcript terms
 
 
@@ -157,16 +163,20 @@ def _blocks(transcript: Transcript | None) -> list[list]:
     """Segments as [start, text, speaker?], cut into at most MAX_BLOCKS blocks of similar size."""
     if transcript is None or not transcript.segments:
         return []
-    rows = [[int(s.start), s.text if s.text.isascii() else unicodedata.normalize("NFC", s.text)]
-            + ([s.speaker] if s.speaker else []) for s in transcript.segments]
-    size = max(BLOCK_CHARS, math.ceil(sum(len(r[1]) for r in rows) / MAX_BLOCKS))
+    rows, total = [], 0
+    for s in transcript.segments:
+        text = s.text if s.text.isascii() else unicodedata.normalize("NFC", s.text)
+        rows.append([int(s.start), text, s.speaker] if s.speaker else [int(s.start), text])
+        total += len(text)
+    size = max(BLOCK_CHARS, math.ceil(total / MAX_BLOCKS))
     blocks, current, used = [], [], 0
     for row in rows:
-        if current and used + len(row[1]) > size and len(blocks) < MAX_BLOCKS - 1:
+        length = len(row[1])
+        if used + length > size and current and len(blocks) < MAX_BLOCKS - 1:
             blocks.append(current)
             current, used = [], 0
         current.append(row)
-        used += len(row[1])
+        used += length
     blocks.append(current)
     return blocks
 
@@ -186,30 +196,27 @@ def _doc(episode: Episode, show: Show) -> _Doc:
         weight = WEIGHTS[name]
         for term, count in Counter(terms(text)).items():
             notes[term] += weight * count
-    doc = _Doc(episode.number, meta, _blocks(show.transcripts.get(episode.number)), notes)
+    blocks = _blocks(show.transcripts.get(episode.number))
+    files = {f"search/e/{episode.number}/{k}.bin": _pack(part) for k, part in enumerate([meta, *blocks])}
+    doc = _Doc(episode.number, files, notes)
     doc.masks = dict.fromkeys(notes, 1)
     # Word by word in C where possible: the Python loops run once per distinct word and block.
-    seen: dict[str, int] = {}
-    get = seen.get
+    seen: defaultdict[str, int] = defaultdict(int)
     everything: list[str] = []
-    for k, block in enumerate(doc.blocks, 1):
+    for k, block in enumerate(blocks, 1):
         words = _words("\n".join(row[1] for row in block))
         everything += words
         bit = 1 << k
-        for word in set(words):
-            seen[word] = get(word, 0) | bit
+        for word in set(words).difference(STOP_WORDS):
+            seen[word] |= bit
     masks, spoken, stems = doc.masks, doc.spoken, _stems
     for word, count in Counter(everything).items():
         term = stems[word]
-        if term:
+        if term:  # not a stop word, so in seen
             spoken[term] += count
             masks[term] = masks.get(term, 0) | seen[word]
     doc.length = sum(spoken.values())
     return doc
-
-
-# The impact of a term in an episode, 0-252, is computed in index_files: the show notes saturate
-# to 3 (n / (n + 3), n the weighted count), the transcript to 1 (BM25 with k1 = 1.2, b = 0.75).
 
 
 def _flat(postings: list[tuple[int, int, int]]) -> list[int]:
@@ -223,18 +230,22 @@ def _flat(postings: list[tuple[int, int, int]]) -> list[int]:
 
 def _pack(value) -> bytes:
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    return gzip.compress(data, compresslevel=6, mtime=0)
+    return gzip.compress(data, compresslevel=4, mtime=0)
 
 
-def index_files(show: Show, config: Config) -> dict[str, bytes]:
-    """Every file of the search index, by output path; the same show gives the same bytes."""
-    docs = [_doc(episode, show) for episode in sorted(show.episodes, key=lambda e: e.number)]
+def _records(docs: list[_Doc]) -> dict[str, tuple[list, list]]:
+    """Term -> ([df, 0, its KEPT best postings...], [the other postings...]), terms sorted.
+
+    A posting's impact (0-252) is how much the term counts in the episode: the
+    show notes saturate to 3 (n / (n + 3), n the weighted count), the transcript
+    to 1 (BM25, k1 = 1.2, b = 0.75), so a title or item match ranks above mentions.
+    """
     average = max(1.0, sum(d.length for d in docs) / max(1, len(docs)))
     postings: dict[str, list[tuple[int, int, int]]] = {}
     for d in docs:
         notes, spoken = d.notes, d.spoken
         norm = 0.25 + 0.75 * d.length / average
-        for term, mask in d.masks.items():  # _impact, inlined: this runs for every term of every episode
+        for term, mask in d.masks.items():  # runs for every term of every episode: kept inline
             n, tf = notes.get(term, 0), spoken.get(term, 0) / norm
             impact = max(1, round((3 * n / (n + 3) + tf / (tf + 1.2)) * 63))
             found = postings.get(term)
@@ -242,31 +253,40 @@ def index_files(show: Show, config: Config) -> dict[str, bytes]:
                 postings[term] = [(d.number, impact, mask)]
             else:
                 found.append((d.number, impact, mask))
-
-    records: dict[str, tuple[list, list]] = {}
+    records = {}
     for term in sorted(postings):
         found = sorted(postings[term], key=lambda p: (-p[1], p[0]))
         records[term] = ([len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:]))
+    return records
+
+
+def _buckets(records: dict[str, tuple[list, list]]) -> tuple[int, dict[str, bytes]]:
+    """As many buckets as keep each near BUCKET_BYTES, and their files; a record's 0 becomes its overflow file."""
     raw = sum(len(term) + 8 + 4 * len(head) for term, (head, _) in records.items())
     buckets = max(1, math.ceil(raw / BUCKET_BYTES))
-
     files: dict[str, bytes] = {}
     shards: list[dict[str, list]] = [{} for _ in range(buckets)]
-    overflow = [0] * buckets
+    overflows = [0] * buckets
     for term, (head, rest) in records.items():
         b = bucket(term, buckets)
         if rest:
-            overflow[b] += 1
-            head[1] = overflow[b]
-            files[f"search/x/{b}-{overflow[b]}.bin"] = _pack(rest)
+            overflows[b] += 1
+            head[1] = overflows[b]
+            files[f"search/x/{b}-{head[1]}.bin"] = _pack(rest)
         shards[b][term] = head
     for b, shard in enumerate(shards):
         files[f"search/s/{b}.bin"] = _pack(shard)
-    for d in docs:
-        files[f"search/e/{d.number}/0.bin"] = _pack(d.meta)
-        for k, block in enumerate(d.blocks, 1):
-            files[f"search/e/{d.number}/{k}.bin"] = _pack(block)
+    return buckets, files
 
+
+def index_files(show: Show, config: Config) -> dict[str, bytes]:
+    """Every file of the search index, by output path; the same show gives the same bytes."""
+    if len(_stems) > 500_000:  # a long `serve` session: forget words of old edits
+        _stems.clear()
+    docs = [_doc(episode, show) for episode in sorted(show.episodes, key=lambda e: e.number)]
+    buckets, files = _buckets(_records(docs))
+    for d in docs:
+        files.update(d.files)
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path])

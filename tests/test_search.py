@@ -195,6 +195,26 @@ def test_more_results_pages_through_every_episode(page, archive):
 
 # --- the search page on the example site -------------------------------------------------------
 
+EXAMPLE_ANSWERS = [
+    ("instagram python 3", 27), ("capturing warnings", 27), ("pandas", 27), ("headless chrome", 28),
+    ("attrs boilerplate", 28), ("pipenv", 28), ("circuitpython", 28), ("bokeh", 29), ("serverless", 29),
+    ("local pip cache", 29), ("numpy", 30), ("anaconda", 30), ("secrets module", 30),
+    ("hypothesis property testing", 30), ("flame graphs", 31), ("pendulum datetimes", 31),
+    ("jupyter notebook", 31), ("dash analytic", 32), ("coverage", 32), ("typeshed stubs", 32),
+]
+
+
+def test_the_episode_about_it_comes_first(page, example_url):
+    """Words from an episode's title or items put it first, above episodes that only mention them."""
+    page.goto(example_url + "search/")
+    wrong = []
+    for text, number in EXAMPLE_ANSWERS:
+        query(page, text)
+        if numbers(page)[:1] != [number]:
+            wrong.append((text, number, numbers(page)))
+    assert len(wrong) <= 2, wrong
+
+
 def test_query_from_the_url_runs_with_times_and_highlights(page, example_url):
     page.goto(example_url + "search/?q=zappa")
     page.wait_for_selector("[data-search-results][data-state=done]")

@@ -233,7 +233,7 @@
       if (hit.at >= 0) {
         var t = el("a", "timecode", clock(hit.at));
         t.href = meta.u + "#t=" + hit.at;
-        t.setAttribute("aria-label", "Play from " + clock(hit.at));
+        t.setAttribute("aria-label", "Episode " + meta.n + " at " + clock(hit.at));
         row.appendChild(t);
         row.appendChild(document.createTextNode(" "));
       }
@@ -265,21 +265,14 @@
     }
     setState("loading", q);
     return ready().then(function (m) {
-      var paths = [];
-      query.groups.forEach(function (g) {
-        g.paths = [g.exact, g.prefix].filter(Boolean).map(function (t) { return "s/" + bucket(t, m.buckets) + ".bin"; });
-        paths = paths.concat(g.paths);
-      });
-      return Promise.all(paths.map(get)).then(function () {
-        return Promise.all(query.groups.map(function (g) {
-          return Promise.all(g.paths.map(get)).then(function (s) { return Object.assign.apply(null, [{}].concat(s)); });
-        }));
-      }).then(function (shards) {
+      return Promise.all(query.groups.map(function (g) {  // the buckets of the word and of its prefix
+        return Promise.all([g.exact, g.prefix].filter(Boolean).map(function (t) { return get("s/" + bucket(t, m.buckets) + ".bin"); }))
+          .then(function (s) { return Object.assign.apply(null, [{}].concat(s)); });
+      })).then(function (shards) {
         if (mine !== run) return;
-        state = { q: q, m: m, query: query, shards: shards, extra: {}, checked: 0, seen: {} };
+        state = { q: q, m: m, query: query, shards: shards, extra: {}, checked: 0, seen: {}, ol: el("ol", "search-list") };
+        state.ol.setAttribute("data-for", q);
         state.ranked = rank(m, query, shards, state.extra);
-        results.textContent = "";
-        results.appendChild(el("ol", "search-list"));
         return more(mine);
       });
     }).catch(function (err) {
@@ -292,23 +285,30 @@
 
   // Show the next PAGE episodes; phrase queries skip episodes where the phrase is not found.
   function more(mine) {
-    var s = state, ol = results.querySelector("ol"), list = s.ranked.list, phrase = s.query.phrases.length > 0;
-    var before = ol.children.length, batch = list.slice(s.checked, s.checked + PAGE);
+    var s = state, ol = s.ol, list = s.ranked.list, phrase = s.query.phrases.length > 0;
+    var before = ol.children.length, batch = list.slice(s.checked, s.checked + PAGE), done = Promise.resolve();
     s.checked += batch.length;
-    return Promise.all(batch.map(function (d) {
-      var blocks = blocksOf(d, phrase ? 3 : 2);
+    batch.map(function (d, i) {  // all fetched at once, shown in rank order as soon as each is ready
+      var blocks = blocksOf(d, phrase ? 3 : before + i < 3 ? 2 : 1);
       return Promise.all([get("e/" + d.n + "/0.bin")].concat(blocks.map(function (k) { return get("e/" + d.n + "/" + k + ".bin"); })))
         .then(function (parts) { return [d, parts[0], hitsOf(d, parts[0], parts.slice(1), s.query)]; });
-    })).then(function (cards) {
-      if (mine !== run) return;
-      cards.forEach(function (c) {
-        if (phrase && !c[2].phrase) return;
+    }).forEach(function (ready) {
+      done = done.then(function () { return ready; }).then(function (c) {
+        if (mine !== run || (phrase && !c[2].phrase)) return;
         s.seen[c[0].n] = 1;
         ol.appendChild(card(c[1], c[2]));
+        show(ol);
       });
+    });
+    return done.then(function () {
+      if (mine !== run) return;
       if (ol.children.length - before < PAGE && s.checked < list.length && (!phrase || s.checked < 60)) return more(mine);
+      show(ol);
       finish(before);
     });
+  }
+  function show(ol) {  // the previous results stay until the first new one is ready
+    if (ol.parentNode !== results) { results.textContent = ""; results.appendChild(ol); }
   }
 
   function finish(before) {
@@ -371,6 +371,11 @@
   function schedule(q) {
     clearTimeout(timer);
     timer = setTimeout(function () { sync(q); search(q); }, DEBOUNCE);
+    if (manifest) parse(q).groups.forEach(function (g) {  // a word's bucket is known from its first 3 letters:
+      [g.exact, g.prefix].forEach(function (t) {       // fetch it while the debounce waits
+        if (t && t.length >= 3) get("s/" + bucket(t, manifest.buckets) + ".bin").catch(function () {});
+      });
+    });
   }
   function sync(q) {
     var url = location.pathname + (q.trim() ? "?q=" + encodeURIComponent(q.trim()) : "");
