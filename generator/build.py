@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, feed, feedlint, pages, search, theme, transcripts
+from . import cache, feed, feedlint, markup, pages, parallel, search, theme, transcripts
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show
@@ -54,14 +54,15 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
     return config, show, sorted(warnings + [p for p in lint if p.severity == "warning"])
 
 
-def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, int]:
+def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1) -> tuple[Outputs, int]:
     """Every output file of the site, in memory. Returns the files and the page count."""
     env = theme.environment(site_dir, config.site.theme)
     env.globals.update(pages.link_functions(config))
+    markup.render_all(pages.markdown_texts(show), processes)
     outputs = Outputs()
     site_pages = pages.site_pages(show, config)
-    outputs.update(pages.render(env, site_pages, show, config))
-    outputs.update(transcripts.transcript_files(show.transcripts))
+    outputs.update(pages.render(env, site_pages, show, config, processes))
+    outputs.update(transcripts.transcript_files(show.transcripts, processes))
     outputs.update(feed.feed_files(show, config))
     outputs.update(search.index_files(show, config))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
@@ -74,8 +75,9 @@ def render_site(site_dir: Path, config: Config, show: Show) -> tuple[Outputs, in
 
 
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
-          now: dt.datetime | None = None) -> BuildResult:
-    """Build the site into output_dir, doing only what changed since the last build."""
+          now: dt.datetime | None = None, processes: int | None = None) -> BuildResult:
+    """Build the site into output_dir, doing only what changed since the last build.
+    Rendering uses every core unless `processes` says otherwise."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
@@ -85,7 +87,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
 
     config, show, warnings = load(site_dir, drafts=drafts, now=now)
-    outputs, page_count = render_site(site_dir, config, show)
+    outputs, page_count = render_site(site_dir, config, show, parallel.workers() if processes is None else processes)
     manifest = {path: cache.digest(content) for path, content in outputs.files.items()}
     known = state.manifest and state.output == target and state.output_inode == cache.output_inode(output_dir)
     written = write_site(outputs, output_dir, manifest, state.manifest if known else None,

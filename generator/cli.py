@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             output = args.output or site / "output"
 
             def rebuild() -> str:
-                return build_stage.build(site, output, drafts=args.drafts).summary()
+                # One process: forking beside the server's threads is not safe.
+                return build_stage.build(site, output, drafts=args.drafts, processes=1).summary()
 
             return serve_site(site, output, args.port, rebuild)
         if args.command == "schema":

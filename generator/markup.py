@@ -9,11 +9,13 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from functools import lru_cache
+from typing import Iterable
 
 import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
+
+from .parallel import map_ordered
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h3", "h4",
@@ -61,9 +63,24 @@ def sanitize(html_text: str) -> str:
                      link_rel="noopener", strip_comments=True)
 
 
-@lru_cache(maxsize=8192)
+_rendered: dict[str, str] = {}
+
+
 def render(text: str) -> str:
-    """Markdown source -> sanitised HTML. Never raises: bad input comes out as escaped text."""
+    """Markdown source -> sanitised HTML, cached. Never raises: bad input comes out as escaped text."""
+    done = _rendered.get(text)
+    if done is None:
+        done = _rendered[text] = _render(text)
+    return done
+
+
+def render_all(texts: Iterable[str], processes: int = 1) -> None:
+    """Fill the cache for many texts at once, over several processes for a big site."""
+    todo = sorted({t for t in texts if t not in _rendered})
+    _rendered.update(zip(todo, map_ordered(_render, todo, processes)))
+
+
+def _render(text: str) -> str:
     # Control characters have no place in prose, and can hide a scheme from a sanitiser.
     text = CONTROL.sub("", text)
     if not text.strip():

@@ -17,6 +17,7 @@ from . import urls
 from .config import Config
 from .markup import plain
 from .models import Episode, Person, Show
+from .parallel import map_ordered
 from .transcripts import format_time
 
 
@@ -205,16 +206,29 @@ def site_pages(show: Show, config: Config) -> list[Page]:
     return pages
 
 
-def render(env: jinja2.Environment, pages: list[Page], show: Show, config: Config) -> dict[str, str]:
+def render(env: jinja2.Environment, pages: list[Page], show: Show, config: Config,
+           processes: int = 1) -> dict[str, str]:
     """Render every page; returns output file -> text."""
     common = {"site": config.site, "podcast": config.podcast, "show": show,
               "people": show.people, "sponsors": show.sponsors, "submissions": show.submissions,
               "cover": image_url(config, config.podcast.image)}
-    out = {}
-    for page in pages:
-        context = {**common, **page.context, "page": page}
-        out[urls.output_file(page.url)] = env.get_template(page.template).render(context)
-    return out
+
+    def one(page: Page) -> str:
+        return env.get_template(page.template).render({**common, **page.context, "page": page})
+
+    texts = map_ordered(one, pages, processes)
+    return {urls.output_file(page.url): text for page, text in zip(pages, texts)}
+
+
+def markdown_texts(show: Show) -> list[str]:
+    """Every markdown field of the show, to render them all at once before the pages need them."""
+    texts = [p.bio for p in show.people.values()] + [s.blurb for s in show.sponsors.values()]
+    texts += [s.body for s in show.submissions.values()]
+    for episode in show.episodes:
+        texts += [episode.summary, *(i.notes for i in episode.items), *(x.notes for x in episode.extras)]
+        if episode.joke:
+            texts.append(episode.joke.notes)
+    return texts
 
 
 def link_functions(config: Config):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problem
 from . import urls
+from .parallel import map_ordered
 from .models import Segment, Transcript
 from .yamlfile import decode, read_bytes
 
@@ -301,8 +302,9 @@ def to_txt(t: Transcript) -> str:
 PUBLISHED = {"transcript.vtt": to_vtt, "transcript.srt": to_srt, "transcript.json": to_json, "transcript.txt": to_txt}
 
 
-def transcript_files(transcripts: dict[int, Transcript]) -> dict[str, str]:
+def transcript_files(transcripts: dict[int, Transcript], processes: int = 1) -> dict[str, str]:
     """Each episode's transcript in every published format, by output path."""
-    return {urls.path("episode_file", number=number, name=name): emit(transcript)
-            for number, transcript in sorted(transcripts.items())
-            for name, emit in PUBLISHED.items()}
+    numbers = sorted(transcripts)
+    texts = map_ordered(lambda n: [emit(transcripts[n]) for emit in PUBLISHED.values()], numbers, processes)
+    return {urls.path("episode_file", number=number, name=name): text
+            for number, emitted in zip(numbers, texts) for name, text in zip(PUBLISHED, emitted)}

@@ -185,3 +185,13 @@ def test_a_draft_goes_live_without_any_edit(example_site):
     assert build(example_site, output, now=before).written == 0
     after = build(example_site, output, now=dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc))
     assert after.written > 0 and (output / "episodes/33/index.html").is_file()
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path):
+    from bench.archive import write_archive
+
+    write_archive(tmp_path / "site", 70, transcript_kb=2)
+    build(tmp_path / "site", tmp_path / "serial", processes=1, clean=True)
+    build(tmp_path / "site", tmp_path / "parallel", processes=2, clean=True)
+    serial = snapshot(tmp_path / "serial")
+    assert len(serial) > 70 * 5 and serial == snapshot(tmp_path / "parallel")
