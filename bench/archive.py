@@ -31,6 +31,12 @@ from typing import Any
 from . import vocab
 
 FIRST_EPISODE = dt.datetime(2016, 11, 7, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+LAST_EPISODE = dt.datetime(2025, 12, 29, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+
+
+def first_episode(episodes: int) -> dt.datetime:
+    """Weekly from 2016 like the real show; a bigger archive starts earlier, so none lies in the future."""
+    return min(FIRST_EPISODE, LAST_EPISODE - dt.timedelta(weeks=episodes - 1))
 HOST_IDS = ("michael", "brian")
 ITEMS_PER_EPISODE = 6
 KNOWN = 20
@@ -64,7 +70,7 @@ def write_archive(root: Path, episodes: int, transcript_kb: int = 25, seed: int 
     fakes = {number: name for name, number in known_answers(episodes, seed)}
     titles: set[str] = set()
     for number in range(1, episodes + 1):
-        episode, spoken = _episode(rng, number, guests, sponsors, titles, fakes.get(number))
+        episode, spoken = _episode(rng, number, guests, sponsors, titles, fakes.get(number), first_episode(episodes))
         (content / "episodes" / f"{number:03d}.yaml").write_text(to_yaml(episode), encoding="utf-8")
         if transcript_kb > 0:
             text = _transcript(rng, episode, spoken, transcript_kb * 1024)
@@ -126,7 +132,7 @@ def _write_sponsors(folder: Path) -> list[str]:
 
 
 def _write_submissions(folder: Path, rng: random.Random, episodes: int) -> None:
-    day = (FIRST_EPISODE + dt.timedelta(weeks=episodes)).date()
+    day = (first_episode(episodes) + dt.timedelta(weeks=episodes)).date()
     for i in range(5):
         project = rng.choice(vocab.PROJECTS)
         front = {"title": f"{project['name']}: {project['task']}", "url": f"https://github.com/{project['repo']}/discussions/{1000 + i}",  # a link no episode has
@@ -180,7 +186,7 @@ def _item(rng: random.Random, project: dict, by: str, fake: bool) -> tuple[dict,
 
 
 def _episode(rng: random.Random, number: int, guests: list[str], sponsors: list[str],
-             titles: set[str], fake: str | None) -> tuple[dict, list[dict]]:
+             titles: set[str], fake: str | None, first: dt.datetime) -> tuple[dict, list[dict]]:
     duration = rng.randint(20 * 60, 45 * 60)
     guest = [rng.choice(guests)] if rng.random() < 0.15 else []
     speakers = list(HOST_IDS) + guest
@@ -205,7 +211,7 @@ def _episode(rng: random.Random, number: int, guests: list[str], sponsors: list[
     episode = {
         "number": number,
         "title": title,
-        "published": (FIRST_EPISODE + dt.timedelta(weeks=number - 1)).isoformat(),
+        "published": (first + dt.timedelta(weeks=number - 1)).isoformat(),
         "summary": f"{names[0]} to {spoken[0]['task']}, plus {names[1]}, {names[2]} and more.",
         "audio": {"url": f"https://media.example.org/{number:03d}.mp3",
                   "length": duration * rng.randint(16000, 17600), "type": "audio/mpeg",

@@ -280,7 +280,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     report.raise_if_errors()
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
-                transcripts={n: t for n, t in found_transcripts.items() if n in {e.number for e in episodes}},
+                transcripts={e.number: found_transcripts[e.number] for e in episodes if e.number in found_transcripts},
                 next_release=min((e.published for e, _ in loaded if e.published > now), default=None),
                 marks={source.rel: source.marks for _, source in [*loaded, *suggested]})
     return show, report.warnings

@@ -55,7 +55,8 @@
   }
   function get(path) {
     if (!files[path]) {
-      files[path] = fetch(base + path + (manifest ? "?v=" + manifest.build : "")).then(function (r) {
+      // The manifest is checked with the host every time; the files it names carry its build id.
+      files[path] = fetch(base + path + (manifest ? "?v=" + manifest.build : ""), manifest ? {} : { cache: "no-cache" }).then(function (r) {
         if (!r.ok) throw new Error(path + ": HTTP " + r.status);
         return r.arrayBuffer();
       }).then(gunzip).then(function (buf) { return JSON.parse(new TextDecoder().decode(buf)); });
