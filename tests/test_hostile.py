@@ -122,15 +122,63 @@ def add_hostile_content(site: Path) -> None:
         f"name: \"{quoted[2]}\"\nurl: https://rollbar.com/\nblurb: {yaml_block(notes)}", encoding="utf-8")
 
 
-def test_hostile_content_builds_without_live_markup(example_site):
-    add_hostile_content(example_site)
-    assert [str(p) for p in check(example_site) if p.severity == "error"] == []
-    output = example_site / "output"
-    build(example_site, output)
+@pytest.fixture(scope="module")
+def hostile_output(tmp_path_factory):
+    from tests.conftest import copy_example
+
+    site = copy_example(tmp_path_factory.mktemp("hostile") / "site")
+    add_hostile_content(site)
+    assert [str(p) for p in check(site) if p.severity == "error"] == []
+    build(site, site / "output")
+    return site / "output"
+
+
+def test_hostile_content_builds_without_live_markup(hostile_output):
+    output = hostile_output
     assert (output / "episodes/99/index.html").is_file()
     submissions = (output / "submissions/index.html").read_text()
     assert submissions.count('class="submission"') >= len(PAYLOADS)
     assert audit_site(output) == []
+
+
+def test_feeds_carry_no_live_markup(hostile_output):
+    import json
+    import xml.etree.ElementTree as ET
+
+    content = "{http://purl.org/rss/1.0/modules/content/}encoded"
+    for name in ("feed.xml", "feed/full.xml"):
+        items = ET.parse(hostile_output / name).getroot().findall("channel/item")
+        assert any(item.findtext("title").startswith("<script>") for item in items)  # as text, escaped
+        for item in items:
+            for field in ("description", content):
+                assert audit_html(item.findtext(field) or "", f"{name} {field}") == []
+    feed = json.loads((hostile_output / "feed.json").read_text())
+    assert len(feed["items"]) >= 7
+    for item in feed["items"]:
+        assert audit_html(item.get("content_html", ""), "feed.json") == []
+
+
+def test_search_results_show_hostile_text_as_text(hostile_output, browser):
+    from tests.conftest import serve_folder
+
+    url, server = serve_folder(hostile_output)
+    context = browser.new_context()
+    context.add_init_script("window.__fired = []; window.alert = function (x) { window.__fired.push(x); };")
+    page = context.new_page()
+    try:
+        for query in ("alert", "script", "onerror", "javascript"):
+            page.goto(f"{url}search/?q={query}")
+            results = page.locator("[data-search-results]")
+            results.locator(".search-hit").first.wait_for(timeout=15_000)
+            assert results.locator("script, img, iframe, svg, style, form, object, embed").count() == 0, query
+            links = results.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+            assert links and not [h for h in links if h.lower().startswith(("javascript:", "data:", "vbscript:"))]
+        page.goto(url + "episodes/99/")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__fired") == []
+    finally:
+        context.close()
+        server.shutdown()
 
 
 @pytest.mark.parametrize("field, value", [
