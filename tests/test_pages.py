@@ -202,3 +202,34 @@ def test_pages_need_no_javascript_to_read(browser, example_url):
     assert "Zappa, serverless Python web services" in tab.inner_text("main")
     assert tab.locator("details.transcript-details p.segment").count() > 300
     context.close()
+
+
+def test_a_site_theme_overrides_one_template_and_extends_the_original(example_site, tmp_path):
+    from generator.build import build
+
+    theme = example_site / "themes/mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates/episode.html").write_text(
+        '{% extends "default:episode.html" %}{% block og_type %}article{% endblock %}')
+    (theme / "static/style.css").write_text("body { color: rebeccapurple; }\n")
+    toml = example_site / "site.toml"
+    toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
+    build(example_site, tmp_path / "out")
+    episode = (tmp_path / "out/episodes/29/index.html").read_text()
+    assert '<meta property="og:type" content="article">' in episode
+    assert "Zappa, serverless Python web services" in episode  # the rest is the default theme's
+    assert (tmp_path / "out/static/style.css").read_text() == "body { color: rebeccapurple; }\n"
+    assert (tmp_path / "out/static/player.js").is_file()
+    home = (tmp_path / "out/index.html").read_text()
+    assert '<meta property="og:type" content="website">' in home
+
+
+def test_every_setting_is_documented():
+    from generator.config import Config
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for section, field in Config.model_fields.items():
+        assert f"[{section}]" in readme, section
+        for name in field.annotation.model_fields:
+            assert re.search(rf"^#? ?{name}\b", readme, re.M), f"[{section}] {name} is not in README.md"
