@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -40,6 +40,22 @@ class Source:
         return self.marks.find(loc, key)
 
 
+# Parsed files by path, size and modification time. A long-lived process (serve)
+# re-reads only the files that changed; parsed results are never mutated.
+_parsed: dict[str, tuple[tuple, Any]] = {}
+
+
+def unchanged_or(path: Path, extra: tuple, parse: Callable[[], Any]) -> Any:
+    """`parse()`'s result, reused while the file (and `extra`) stay the same. Errors are not kept."""
+    stat = path.stat()
+    name = str(path.resolve())
+    key = (stat.st_size, stat.st_mtime_ns, *extra)
+    known = _parsed.get(name)
+    if known is None or known[0] != key:
+        known = _parsed[name] = (key, parse())
+    return known[1]
+
+
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:
     """Validate `data` with the loader's own fields `extra` as `model`; on failure
     add one problem per bad value."""
@@ -65,7 +81,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 def _read_source(path: Path, root: Path, report: Report) -> tuple[Any, Source] | None:
     rel = path.relative_to(root).as_posix()
     try:
-        data, marks = read_yaml(path, rel)
+        data, marks = unchanged_or(path, (), lambda: read_yaml(path, rel))
     except ContentError as exc:
         report.extend(exc.problems)
         return None
@@ -270,7 +286,8 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
         transcript_path = find_transcript(episode, source, content, report)
         if transcript_path:
             rel = transcript_path.resolve().relative_to(root.resolve()).as_posix()
-            transcript, problems = transcripts.read_transcript(transcript_path, rel, episode.audio.duration)
+            transcript, problems = unchanged_or(transcript_path, (episode.audio.duration,), lambda: transcripts.read_transcript(
+                transcript_path, rel, episode.audio.duration))
             report.extend(problems)
             if transcript:
                 found_transcripts[episode.number] = transcript
