@@ -45,7 +45,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from . import alternatives
 from .archive import FIRST_EPISODE, write_archive
@@ -483,8 +483,8 @@ def bench_size(n: int, args: argparse.Namespace, work: Path, hugo: str | None, p
     number, line, word = edit_target(archive, n)
     future = has_future_episodes(n)
     if future:
-        say(f"  the archive's last episodes are dated in the future: building them with shownotes --drafts "
-            f"and hugo --buildFuture (Pelican builds them by default)")
+        say("  the archive's last episodes are dated in the future: building them with shownotes --drafts "
+            "and hugo --buildFuture (Pelican builds them by default)")
 
     results: dict[str, ToolResult] = {}
     runnable = []

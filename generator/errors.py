@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -77,13 +76,6 @@ class Report:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise ContentError(self.errors)
-
-
-def relpath(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 

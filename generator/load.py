@@ -182,11 +182,11 @@ def check_duplicate_links(suggested: list[tuple[Submission, Source]], episodes: 
         for item in episode.items:
             for link in item.links:
                 covered.setdefault(normalize_url(link.url), episode)
+    used = {item.submission for episode in episodes for item in episode.items}
     first: dict[str, Submission] = {}
     for sub, source in suggested:
         key = normalize_url(sub.url)
-        used_by = [e for e in episodes if any(i.submission == sub.id for i in e.items)]
-        if key in covered and not used_by:
+        if key in covered and sub.id not in used:
             episode = covered[key]
             report.error(source.rel, *source.at("url"), "url", f"episode {episode.number} "
                          f"(\"{episode.title}\", {episode.source}) already covered this link; thanks for the "

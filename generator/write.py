@@ -66,9 +66,10 @@ def _remove_empty_parents(path: Path, top: Path) -> None:
 
 
 def write_site(outputs: Outputs, output_dir: Path, digests: dict[str, str],
-               previous: dict[str, str] | None = None, digest_of: Callable[[Path], str] = lambda p: "") -> int:
+               previous: dict[str, str] | None, digest_of: Callable[[Path], str]) -> int:
     """Make output_dir hold exactly `outputs`. `digests` identify each file's content and
-    `previous` those of the last build (None: unknown). Returns files written or removed."""
+    `previous` those of the last build; when that is unknown (None), `digest_of` reads the
+    files already there. Returns how many files were written or removed."""
     if not output_dir.exists():
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))

@@ -11,9 +11,7 @@ import email.utils
 import io
 import json
 import re
-import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import feedparser
 import jsonschema
