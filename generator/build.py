@@ -10,12 +10,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, feed, feedlint, markup, pages, parallel, search, theme, transcripts
+from . import cache, feed, feedlint, markup, memo, pages, parallel, search, theme, transcripts
 from .config import Config, load_config
 from .errors import ContentError, Problem
-from .load import load_show
+from .load import load_show, save_cache
 from .models import Show
-from .write import Outputs, write_site
+from .write import Kept, Outputs, write_site
+
+MEMO = "units.pickle"  # what each page and file group was made from
+MARKDOWN = "markdown.pickle"  # markdown source -> safe HTML
 
 
 @dataclass(frozen=True)
@@ -54,24 +57,32 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
     return config, show, sorted(warnings + [p for p in lint if p.severity == "warning"])
 
 
-def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1) -> tuple[Outputs, int]:
-    """Every output file of the site, in memory. Returns the files and the page count."""
+def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1,
+                previous: memo.Memo | None = None, store: search.Store | None = None
+                ) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
+    """Every output file of the site: those that changed since the build that left `previous`
+    (and `store`), the others as Kept. Returns the files, the digests known so far, the page
+    count and the memo for the next build."""
     env = theme.environment(site_dir, config.site.theme)
     env.globals.update(pages.link_functions(config))
     markup.render_all(pages.markdown_texts(show), processes)
-    outputs = Outputs()
+    fingerprints, version = memo.Fingerprints(), cache.program_version()
     site_pages = pages.site_pages(show, config)
-    outputs.update(pages.render(env, site_pages, show, config, processes))
-    outputs.update(transcripts.transcript_files(show.transcripts, processes))
+    units = pages.page_units(env, site_pages, show, config, fingerprints, version)
+    units += transcripts.transcript_units(show.transcripts, version)
+    units += search.index_units(show, config, store if previous else None, fingerprints, version, processes)
+    made, digests, new_memo = memo.make_units(units, previous, processes)
+    outputs = Outputs()
+    for path, digest in digests.items():
+        outputs.add(path, made[path] if path in made else Kept(digest))
     outputs.update(feed.feed_files(show, config))
-    outputs.update(search.index_files(show, config))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
         outputs.add(f"static/{name}", path)
     media = site_dir / "content" / "media"
     for path in sorted(media.rglob("*")) if media.is_dir() else []:
         if path.is_file() and not path.name.startswith("."):
             outputs.add(f"media/{path.relative_to(media).as_posix()}", path)
-    return outputs, len(site_pages)
+    return outputs, digests, len(site_pages), new_memo
 
 
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
@@ -86,12 +97,24 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     if cache.is_current(state, inputs, output_dir, now):
         return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
 
+    if not clean:
+        markup.remember(cache.read_pickle(site_dir, MARKDOWN) or {})
     config, show, warnings = load(site_dir, drafts=drafts, now=now)
-    outputs, page_count = render_site(site_dir, config, show, parallel.workers() if processes is None else processes)
-    manifest = {path: cache.digest(content) for path, content in outputs.files.items()}
-    known = state.manifest and state.output == target and state.output_inode == cache.output_inode(output_dir)
+    # What the last build made is reused only if output/ is still the folder it wrote.
+    known = bool(state.manifest) and state.output == target and state.output_inode == cache.output_inode(output_dir)
+    previous = cache.read_pickle(site_dir, MEMO) if known else None
+    store = search.Store(lambda name: cache.read_pickle(site_dir, f"search/{name}"))
+    outputs, digests, page_count, new_memo = render_site(
+        site_dir, config, show, parallel.workers() if processes is None else processes, previous, store)
+    manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
+    cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
     written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
                          digest_of=lambda path: cache.digest(path.read_bytes()))
+    save_cache(site_dir)
+    cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
+    cache.write_pickle(site_dir, MEMO, new_memo)
+    for name, value in store.pending.items():
+        cache.write_pickle(site_dir, f"search/{name}", value)
     release = show.next_release.isoformat() if show.next_release else None
     cache.save_state(site_dir, cache.State(inputs, target, cache.output_inode(output_dir), release, manifest))
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,

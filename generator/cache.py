@@ -1,24 +1,32 @@
 """What the last build saw and wrote, so the next one can do only what changed.
 
-The state lives in .shownotes-cache/ in the site folder (git-ignored). It holds
-a fingerprint of every input (path, size, modification time), the digest of
-every output file, and when the next draft goes live. Losing it costs one full
-build, never a wrong one.
+Everything lives in .shownotes-cache/ in the site folder (git-ignored):
+state.json holds a fingerprint of every input (path, size, modification
+time), the digest of every output file, and when the next draft goes live;
+the pickles hold parsed files, rendered markdown and what each page was
+rendered from. Every pickle is tied to this program's own files, so a new
+version starts afresh. Losing the folder costs one full build, never a wrong one.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
+import pickle
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from . import theme
+from typing import Any, Callable
 
 CACHE_DIR = ".shownotes-cache"
 STATE_FILE = "state.json"
 PACKAGE = Path(__file__).resolve().parent
+BUILTIN_THEMES = PACKAGE.parent / "themes"
+# A file changed within this long of being read could change again with the same
+# size and time (coarse file system clocks), so its content is compared instead.
+RACY_NS = 2_000_000_000
 
 
 @dataclass
@@ -42,14 +50,131 @@ def fingerprint(site_dir: Path, *options: object) -> str:
     """A digest of every input's path, size and mtime, the program itself, and the options."""
     digest = hashlib.blake2b(repr(options).encode(), digest_size=16)
     sources = [site_dir / "site.toml", *_files(site_dir / "content"), *_files(site_dir / "themes"),
-               *_files(theme.BUILTIN_THEMES), *sorted(PACKAGE.glob("*.py"))]
+               *_files(BUILTIN_THEMES), *sorted(PACKAGE.glob("*.py"))]
+    racy = time.time_ns() - RACY_NS
     for path in sources:
         try:
             stat = path.stat()
         except FileNotFoundError:
             continue
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        if stat.st_mtime_ns > racy:
+            digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def program_version() -> str:
+    """Changes whenever this program's own files do: cached results of another version are not reused."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(PACKAGE.glob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def read_pickle(site_dir: Path, name: str) -> Any:
+    """What `write_pickle` kept under `name` for this program version, or None."""
+    try:
+        with open(site_dir / CACHE_DIR / name, "rb") as f:
+            version, value = pickle.load(f)
+    except Exception:  # missing, truncated or from another version: start afresh
+        return None
+    return value if version == program_version() else None
+
+
+def write_pickle(site_dir: Path, name: str, value: Any) -> None:
+    target = site_dir / CACHE_DIR / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".tmp")
+    with open(temporary, "wb") as f:
+        pickle.dump((program_version(), value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, target)
+
+
+@dataclass
+class _Entry:
+    key: tuple  # size, modification time and the caller's extra values
+    digest: str  # of the file's bytes
+    read_at: int  # time.time_ns() when it was read
+    value: Any
+
+
+class FileResults:
+    """Per-file results, reused while a file stays the same, and kept between builds.
+
+    A file is the same when its size and modification time are, or, if it
+    changed just before it was read, when its bytes are. With `spill`, the
+    first element of each result (a transcript) is stored in a file of its own
+    and read back only when asked for.
+    """
+
+    def __init__(self, name: str, spill: bool = False, keep: Callable[[Any], Any] = lambda value: value) -> None:
+        self.name, self.spill, self.keep = name, spill, keep  # keep: what of a result to store
+        self.entries: dict[str, _Entry] = {}
+        self.sites: set[Path] = set()  # whose cache files have been read
+        self.changed: set[str] = set()
+
+    def get(self, path: Path, extra: tuple, compute: Callable[[], Any]) -> Any:
+        name = os.path.abspath(path)
+        stat = os.stat(name)
+        key = (stat.st_size, stat.st_mtime_ns, *extra)
+        entry = self.entries.get(name)
+        if entry is not None and entry.key == key and (
+                entry.read_at - stat.st_mtime_ns > RACY_NS or entry.digest == digest(path.read_bytes())):
+            return entry.value
+        read_at = time.time_ns()
+        value = compute()
+        self.entries[name] = _Entry(key, digest(path.read_bytes()), read_at, value)
+        self.changed.add(name)
+        return value
+
+    def digest(self, path: Path) -> str:
+        return self.entries[os.path.abspath(path)].digest
+
+    def forget(self, path: Path) -> None:
+        self.entries.pop(os.path.abspath(path), None)
+
+    def first(self, site_dir: Path, path: Path) -> Any:
+        """The first element of a result that may have been spilled to disk (None if lost)."""
+        entry = self.entries[os.path.abspath(path)]
+        if entry.value[0] is None and self.spill:
+            found = read_pickle(site_dir, self._spill_name(entry))
+            if found is not None:
+                entry.value = (found, *entry.value[1:])
+        return entry.value[0]
+
+    def _spill_name(self, entry: _Entry) -> str:
+        return f"{self.name}/{hashlib.blake2b(repr((entry.digest, entry.key[2:])).encode(), digest_size=12).hexdigest()}"
+
+    def read(self, site_dir: Path) -> None:
+        """Bring in what earlier processes kept for this site (once per process)."""
+        if site_dir in self.sites:
+            return
+        self.sites.add(site_dir)
+        for name, entry in (read_pickle(site_dir, self.name + ".pickle") or {}).items():
+            self.entries.setdefault(name, entry)
+
+    def write(self, site_dir: Path) -> None:
+        """Keep this site's results for the next process; only new spilled values are written."""
+        prefix = os.path.abspath(site_dir) + os.sep
+        kept, spilled = {}, set()
+        for name, entry in self.entries.items():
+            if not name.startswith(prefix) or not os.path.exists(name):
+                continue
+            value = self.keep(entry.value)
+            if self.spill:
+                spilled.add(self._spill_name(entry).rpartition("/")[2])
+                if name in self.changed and value[0] is not None:
+                    write_pickle(site_dir, self._spill_name(entry), value[0])
+                value = (None, *value[1:])
+            kept[name] = _Entry(entry.key, entry.digest, entry.read_at, value)
+        self.changed = {n for n in self.changed if not n.startswith(prefix)}
+        write_pickle(site_dir, self.name + ".pickle", kept)
+        folder = site_dir / CACHE_DIR / self.name
+        for old in os.listdir(folder) if self.spill and folder.is_dir() else []:
+            if old not in spilled:
+                (folder / old).unlink(missing_ok=True)
 
 
 def load_state(site_dir: Path) -> State:
@@ -66,6 +191,10 @@ def save_state(site_dir: Path, state: State) -> None:
     temporary = folder / (STATE_FILE + ".tmp")
     temporary.write_text(json.dumps(asdict(state), sort_keys=True), encoding="utf-8")
     os.replace(temporary, folder / STATE_FILE)
+
+
+def forget_state(site_dir: Path) -> None:
+    (site_dir / CACHE_DIR / STATE_FILE).unlink(missing_ok=True)
 
 
 def output_inode(output_dir: Path) -> int:

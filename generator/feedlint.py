@@ -154,10 +154,10 @@ def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime)
     enclosures: dict[str, Episode] = {}
     guids: dict[str, Episode] = {}
     for episode in sorted(show.episodes, key=lambda e: (e.published, e.number)):
-        marks = show.marks.get(episode.source)
+        source = show.sources.get(episode.source)
 
         def problem(loc: tuple, field: str, message: str, severity: str = "error") -> None:
-            line, col = marks.find(loc) if marks else (0, 0)
+            line, col = source.at(*loc) if source else (0, 0)
             report.problems.append(Problem(episode.source, line, col, field, message, severity))
 
         def twice(seen: dict[str, Episode], key: str, loc: tuple, field: str, what: str) -> None:

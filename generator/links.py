@@ -19,3 +19,12 @@ def normalize_url(url: str) -> str:
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if not k.lower().startswith("utm_") and k.lower() not in TRACKING)
     return urlunsplit(("", host, path, urlencode(query), ""))
+
+
+def rough_key(url: str) -> str:
+    """A cheaper, coarser key: URLs with the same `normalize_url` have the same rough key
+    (it also ignores the path's letter case and the whole query)."""
+    rest = url.strip().lower().partition("#")[0].partition("?")[0]
+    rest = rest.partition("://")[2] or rest
+    host, _, path = rest.partition("/")
+    return host.rpartition("@")[2].split(":")[0].removeprefix("www.") + "/" + path.rstrip("/")

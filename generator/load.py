@@ -6,16 +6,18 @@ column of the value it concerns, so that one run of `check` lists them all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import transcripts
+from . import cache, transcripts
 from .errors import ContentError, Problem, Report, dotted, problems_from
-from .links import normalize_url
+from .links import normalize_url, rough_key
 from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
@@ -28,32 +30,50 @@ MAX_SUBMISSION_BODY = 10_000
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Source:
-    """A file being loaded: its path, its path relative to the site, and value marks."""
+    """A loaded file: its path, its path relative to the site, and where its values stood.
+
+    A file that came from the build cache has no marks; they are read again
+    only when a message about it needs a line and column.
+    """
 
     path: Path
     rel: str
-    marks: Marks
+    marks: Marks | None = None
 
     def at(self, *loc: Any, key: bool = False) -> tuple[int, int]:
+        if self.marks is None:
+            self.marks = _reread_marks(self.path, self.rel)
         return self.marks.find(loc, key)
 
 
-# Parsed files by path, size and modification time. A long-lived process (serve)
-# re-reads only the files that changed; parsed results are never mutated.
-_parsed: dict[str, tuple[tuple, Any]] = {}
+def _reread_marks(path: Path, rel: str) -> Marks:
+    try:
+        if path.suffix == ".md":
+            parts = split_front_matter(decode(read_bytes(path, rel, limit=64_000), rel))
+            return parse_yaml("\n" + parts[0], rel)[1] if parts else Marks({}, {})
+        return read_yaml(path, rel)[1]
+    except ContentError:
+        return Marks({}, {})
 
 
-def unchanged_or(path: Path, extra: tuple, parse: Callable[[], Any]) -> Any:
-    """`parse()`'s result, reused while the file (and `extra`) stay the same. Errors are not kept."""
-    stat = path.stat()
-    name = str(path.resolve())
-    key = (stat.st_size, stat.st_mtime_ns, *extra)
-    known = _parsed.get(name)
-    if known is None or known[0] != key:
-        known = _parsed[name] = (key, parse())
-    return known[1]
+# One file's result: the model (None when it has errors), its problems, and its marks.
+Loaded = tuple[Any, list[Problem], Marks | None]
+
+# Parsed files, kept in memory (serve) and on disk between builds. Marks are not
+# stored: they are read again when a message needs them.
+FILES = cache.FileResults("files", keep=lambda loaded: (loaded[0], loaded[1], None))
+# Parsed transcripts: (transcript, problems); each transcript is read back only when used.
+TRANSCRIPTS = cache.FileResults("transcripts", spill=True)
+
+
+def _cached(path: Path, rel: str, sources: dict[str, Source], report: Report,
+            compute: Callable[[], Loaded]) -> Any:
+    model, problems, marks = FILES.get(path, (), compute)
+    sources[rel] = Source(path, rel, marks)
+    report.extend(problems)
+    return model
 
 
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:
@@ -78,33 +98,43 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
 
 
-def _read_source(path: Path, root: Path, report: Report) -> tuple[Any, Source] | None:
-    rel = path.relative_to(root).as_posix()
+def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:
+    """Read and validate one YAML file as `model`."""
     try:
-        data, marks = unchanged_or(path, (), lambda: read_yaml(path, rel))
+        data, marks = read_yaml(path, rel)
     except ContentError as exc:
-        report.extend(exc.problems)
-        return None
-    return data, Source(path, rel, marks)
+        return None, list(exc.problems), None
+    report = Report()
+    return validate(model, data, Source(path, rel, marks), report, extra), report.problems, marks
 
 
-def load_by_id(folder: Path, root: Path, model: type[M], report: Report) -> dict[str, M]:
+def load_by_id(folder: Path, root: Path, model: type[M], sources: dict[str, Source],
+               report: Report) -> dict[str, M]:
     """People and sponsors: one YAML file each, the id is the file name."""
     found: dict[str, M] = {}
     for path in _yaml_files(folder):
+        rel = path.relative_to(root).as_posix()
         if not ID_FILE.match(path.name):
-            report.error(path.relative_to(root).as_posix(), 0, 0, "", "the file name is the id: use lowercase "
+            report.error(rel, 0, 0, "", "the file name is the id: use lowercase "
                          "letters, digits, - and _, such as brian.yaml")
             continue
-        loaded = _read_source(path, root, report)
-        if loaded:
-            item = validate(model, loaded[0], loaded[1], report, {"id": path.stem, "source": loaded[1].rel})
-            if item:
-                found[path.stem] = item
+        item = _cached(path, rel, sources, report, lambda: _model_file(
+            path, rel, model, {"id": path.stem, "source": rel}))
+        if item:
+            found[path.stem] = item
     return found
 
 
-def load_episodes(folder: Path, root: Path, report: Report) -> list[tuple[Episode, Source]]:
+def _episode_file(path: Path, rel: str, slug: str, number: int) -> Loaded:
+    episode, problems, marks = _model_file(path, rel, Episode, {"source": rel, "slug": slug})
+    if episode is not None and episode.number != number:
+        line, col = Source(path, rel, marks).at("number")
+        problems.append(Problem(rel, line, col, "number", f"the file name says {number} but number is "
+                                f"{episode.number}; make them agree"))
+    return episode, problems, marks
+
+
+def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Episode]:
     episodes = []
     for path in _yaml_files(folder):
         rel = path.relative_to(root).as_posix()
@@ -113,17 +143,10 @@ def load_episodes(folder: Path, root: Path, report: Report) -> list[tuple[Episod
             report.error(rel, 0, 0, "", "an episode file is named by its number, such as 029.yaml or "
                          "029-some-slug.yaml (lowercase slug)")
             continue
-        loaded = _read_source(path, root, report)
-        if not loaded:
-            continue
-        data, source = loaded
-        episode = validate(Episode, data, source, report, {"source": rel, "slug": name.group(2) or ""})
-        if episode is None:
-            continue
-        if episode.number != int(name.group(1)):
-            report.error(rel, *source.at("number"), "number", f"the file name says {int(name.group(1))} but "
-                         f"number is {episode.number}; make them agree")
-        episodes.append((episode, source))
+        episode = _cached(path, rel, sources, report, lambda: _episode_file(
+            path, rel, name.group(2) or "", int(name.group(1))))
+        if episode is not None:
+            episodes.append(episode)
     return episodes
 
 
@@ -136,55 +159,61 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, text[match.end():], match.group(0).count("\n") + 1
 
 
-def load_submission(path: Path, root: Path, report: Report) -> tuple[Submission, Source] | None:
-    rel = path.relative_to(root).as_posix()
-    name = SUBMISSION_FILE.match(path.name)
-    if not name:
-        report.error(rel, 0, 0, "", "name the file by date and a short slug, such as "
-                     "2017-06-01-zappa.md (lowercase letters, digits and -)")
-        return None
-    try:
-        date = dt.date.fromisoformat(name.group(1))
-    except ValueError:
-        report.error(rel, 0, 0, "", f"{name.group(1)} in the file name is not a real date; use YYYY-MM-DD")
-        return None
+def _submission_file(path: Path, rel: str, date: dt.date) -> Loaded:
     try:
         text = decode(read_bytes(path, rel, limit=64_000), rel)
         parts = split_front_matter(text)
         if parts is None:
             closing = "is not closed: add a line '---' after the last field" if text.startswith("---") else \
                 "is missing: the file must start with a line '---', then title, url and submitted_by, then '---'"
-            report.error(rel, 1, 1, "", f"the front matter {closing}")
-            return None
+            return None, [Problem(rel, 1, 1, "", f"the front matter {closing}")], None
         front, body, body_line = parts
         data, marks = parse_yaml("\n" + front, rel)  # the leading newline keeps line numbers true
     except ContentError as exc:
-        report.extend(exc.problems)
-        return None
-    source = Source(path, rel, marks)
+        return None, list(exc.problems), None
+    report = Report()
     if len(body.encode()) > MAX_SUBMISSION_BODY:
         report.error(rel, body_line, 1, "body", f"the text is {len(body.encode()):,} bytes; keep it under "
                      f"{MAX_SUBMISSION_BODY:,} (a few paragraphs)")
-    submission = validate(Submission, data, source, report, {"body": body, "id": path.stem, "date": date, "source": rel})
-    return (submission, source) if submission else None
+    submission = validate(Submission, data, Source(path, rel, marks), report,
+                          {"body": body, "id": path.stem, "date": date, "source": rel})
+    return submission, report.problems, marks
 
 
-def load_submissions(folder: Path, root: Path, report: Report) -> list[tuple[Submission, Source]]:
-    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    return [loaded for p in paths if (loaded := load_submission(p, root, report))]
+def load_submissions(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Submission]:
+    found = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        name = SUBMISSION_FILE.match(path.name)
+        if not name:
+            report.error(rel, 0, 0, "", "name the file by date and a short slug, such as "
+                         "2017-06-01-zappa.md (lowercase letters, digits and -)")
+            continue
+        try:
+            date = dt.date.fromisoformat(name.group(1))
+        except ValueError:
+            report.error(rel, 0, 0, "", f"{name.group(1)} in the file name is not a real date; use YYYY-MM-DD")
+            continue
+        submission = _cached(path, rel, sources, report, lambda: _submission_file(path, rel, date))
+        if submission is not None:
+            found.append(submission)
+    return found
 
 
-def check_duplicate_links(suggested: list[tuple[Submission, Source]], episodes: list[Episode],
-                          report: Report) -> None:
+def check_duplicate_links(suggested: list[Submission], episodes: list[Episode],
+                          sources: dict[str, Source], report: Report) -> None:
     """A suggestion whose link an episode already covered, or another suggestion already made."""
+    rough = {rough_key(sub.url) for sub in suggested}  # cheap first: most links match no suggestion
     covered: dict[str, Episode] = {}
     for episode in sorted(episodes, key=lambda e: e.number):
         for item in episode.items:
             for link in item.links:
-                covered.setdefault(normalize_url(link.url), episode)
+                if rough_key(link.url) in rough:
+                    covered.setdefault(normalize_url(link.url), episode)
     used = {item.submission for episode in episodes for item in episode.items}
     first: dict[str, Submission] = {}
-    for sub, source in suggested:
+    for sub in suggested:
+        source = sources[sub.source]
         key = normalize_url(sub.url)
         if key in covered and sub.id not in used:
             episode = covered[key]
@@ -258,23 +287,65 @@ def check_references(episode: Episode, source: Source, people: dict, sponsors: d
                         f"starts after the end of the audio ({duration} s); check the time")
 
 
+class Transcripts(Mapping[int, Transcript]):
+    """Episode number -> transcript. Each is parsed, or read back from the build
+    cache, only when a stage first asks for it: an incremental build reads few."""
+
+    def __init__(self, root: Path, files: dict[int, tuple[Path, str, int | None]]) -> None:
+        self.root, self.files = root, files  # number -> (path, relative path, duration)
+
+    def __getitem__(self, number: int) -> Transcript:
+        path, rel, duration = self.files[number]
+        found = TRANSCRIPTS.first(self.root, path)
+        if found is None:  # its cache file is gone: parse it again
+            TRANSCRIPTS.forget(path)
+            found = _transcript(path, rel, duration)
+        return found
+
+    def __contains__(self, number: object) -> bool:  # without parsing it
+        return number in self.files
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def digest(self, number: int) -> str:
+        """Identifies the transcript's content: its file's bytes and the episode's duration."""
+        path, _, duration = self.files[number]
+        return f"{TRANSCRIPTS.digest(path)}:{duration}"
+
+
+def _transcript(path: Path, rel: str, duration: int | None, report: Report | None = None) -> Transcript | None:
+    """The parsed transcript (None when it is unchanged and waits in the build cache)."""
+    transcript, problems = TRANSCRIPTS.get(path, (duration,), lambda: transcripts.read_transcript(path, rel, duration))
+    if report is not None:
+        report.extend(problems)
+    return transcript
+
+
 def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) -> tuple[Show, list[Problem]]:
     """Load and cross-check the content folder. Returns the show and its warnings;
-    raises ContentError with every error found."""
+    raises ContentError with every error found. Unchanged files come from the build cache."""
+    FILES.read(root)
+    TRANSCRIPTS.read(root)
     report = Report()
     content = root / "content"
-    people = load_by_id(content / "people", root, Person, report)
-    sponsors = load_by_id(content / "sponsors", root, Sponsor, report)
-    suggested = load_submissions(content / "submissions", root, report)
-    submissions = {sub.id: sub for sub, _ in suggested}
-    loaded = load_episodes(content / "episodes", root, report)
-    check_duplicate_links(suggested, [e for e, _ in loaded], report)
+    sources: dict[str, Source] = {}
+    people = load_by_id(content / "people", root, Person, sources, report)
+    sponsors = load_by_id(content / "sponsors", root, Sponsor, sources, report)
+    suggested = load_submissions(content / "submissions", root, sources, report)
+    submissions = {sub.id: sub for sub in suggested}
+    loaded = load_episodes(content / "episodes", root, sources, report)
+    check_duplicate_links(suggested, loaded, sources, report)
 
     seen: dict[int, str] = {}
     episodes: list[Episode] = []
-    found_transcripts: dict[int, Transcript] = {}
+    found_transcripts: dict[int, tuple[Path, str, int | None]] = {}
     now = now or dt.datetime.now(dt.timezone.utc)
-    for episode, source in loaded:
+    for episode in loaded:
+        source = sources[episode.source]
         if episode.number in seen:
             report.error(source.rel, *source.at("number"), "number", f"episode {episode.number} is also "
                          f"{seen[episode.number]}; every episode needs its own number")
@@ -286,21 +357,25 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
         transcript_path = find_transcript(episode, source, content, report)
         if transcript_path:
             rel = transcript_path.resolve().relative_to(root.resolve()).as_posix()
-            transcript, problems = unchanged_or(transcript_path, (episode.audio.duration,), lambda: transcripts.read_transcript(
-                transcript_path, rel, episode.audio.duration))
-            report.extend(problems)
-            if transcript:
-                found_transcripts[episode.number] = transcript
+            _transcript(transcript_path, rel, episode.audio.duration, report)
+            found_transcripts[episode.number] = (transcript_path, rel, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)
 
     report.raise_if_errors()
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
-                transcripts={e.number: found_transcripts[e.number] for e in episodes if e.number in found_transcripts},
-                next_release=min((e.published for e, _ in loaded if e.published > now), default=None),
-                marks={source.rel: source.marks for _, source in [*loaded, *suggested]})
+                transcripts=Transcripts(root, {e.number: found_transcripts[e.number] for e in episodes
+                                               if e.number in found_transcripts}),
+                next_release=min((e.published for e in loaded if e.published > now), default=None),
+                sources=sources)
     return show, report.warnings
+
+
+def save_cache(root: Path) -> None:
+    """Keep what this process parsed for the next build."""
+    FILES.write(root)
+    TRANSCRIPTS.write(root)
 
 
 def resolve_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:

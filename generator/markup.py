@@ -74,6 +74,17 @@ def render(text: str) -> str:
     return done
 
 
+def remember(rendered: dict[str, str]) -> None:
+    """Take in what an earlier build rendered (the same version of this program)."""
+    for text, done in rendered.items():
+        _rendered.setdefault(text, done)
+
+
+def rendered(texts: Iterable[str]) -> dict[str, str]:
+    """The cached HTML of `texts`, to keep for the next build."""
+    return {t: _rendered[t] for t in texts if t in _rendered}
+
+
 def render_all(texts: Iterable[str], processes: int = 1) -> None:
     """Fill the cache for many texts at once, over several processes for a big site."""
     todo = sorted({t for t in texts if t not in _rendered})

@@ -266,7 +266,7 @@ class Show(Model):
     people: dict[str, Person]
     sponsors: dict[str, Sponsor]
     submissions: dict[str, Submission]
-    transcripts: dict[int, Transcript]  # by episode number
+    transcripts: Any  # episode number -> Transcript, a Mapping that parses each when first used
     next_release: dt.datetime | None = None  # when the earliest draft goes live
-    # Where each value of each file stood (relpath -> Marks), for later stages' messages.
-    marks: dict[str, Any] = Field(default_factory=dict, repr=False)
+    # Each file by its path relative to the site (a load.Source), to place later stages' messages.
+    sources: dict[str, Any] = Field(default_factory=dict, repr=False)

@@ -1,23 +1,23 @@
 """Pages: pure functions from the loaded show to (url, template, context).
 
-Nothing here reads or writes files. `site_pages` lists every HTML page and
-text file of the site; `render` turns them into text with one Jinja
+Nothing here writes files. `site_pages` lists every HTML page and text file
+of the site; `page_units` makes each a unit that renders it with one Jinja
 environment. The feed and the search index are stages of their own.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup, escape
 
-from . import urls
+from . import theme, urls
 from .config import Config
 from .markup import plain
+from .memo import Deferred, Fingerprints, Unit
 from .models import Episode, Person, Show
-from .parallel import map_ordered
 from .transcripts import format_time
 
 
@@ -167,14 +167,19 @@ def site_pages(show: Show, config: Config) -> list[Page]:
                           lastmod=group[0].published.date().isoformat() if group else ""))
 
     for index, episode in enumerate(episodes):
+        transcript = None
+        if episode.number in show.transcripts:
+            number, digest = episode.number, show.transcripts.digest(episode.number)
+            transcript = Deferred(digest, lambda n=number: show.transcripts[n])
         pages.append(Page(
             urls.path("episode", number=episode.number), "episode.html",
             f"#{episode.number} {episode.title}", description=plain(episode.summary),
             context={"episode": episode,
                      "newer": episodes[index - 1] if index > 0 else None,
                      "older": episodes[index + 1] if index + 1 < len(episodes) else None,
-                     "transcript": show.transcripts.get(episode.number),
-                     "transcript_body": transcript_html(show.transcripts.get(episode.number)),
+                     "transcript": transcript,
+                     "transcript_body": transcript and Deferred(
+                         transcript.digest, lambda t=transcript: transcript_html(t.make())),
                      "jsonld": episode_jsonld(config, episode, show.people)},
             lastmod=episode.published.date().isoformat()))
 
@@ -206,18 +211,25 @@ def site_pages(show: Show, config: Config) -> list[Page]:
     return pages
 
 
-def render(env: jinja2.Environment, pages: list[Page], show: Show, config: Config,
-           processes: int = 1) -> dict[str, str]:
-    """Render every page; returns output file -> text."""
-    common = {"site": config.site, "podcast": config.podcast, "show": show,
+def page_units(env: jinja2.Environment, pages: list[Page], show: Show, config: Config,
+               fingerprints: Fingerprints, version: str) -> list[Unit]:
+    """One unit per page. A page's key covers its template (with what it extends and
+    includes), its own context, and the globals every template can see."""
+    common = {"site": config.site, "podcast": config.podcast, "episode_count": len(show.episodes),
               "people": show.people, "sponsors": show.sponsors, "submissions": show.submissions,
               "cover": image_url(config, config.podcast.image)}
+    shared = fingerprints.key(version, config, common)
+    template_digest = theme.template_digests(env)
 
-    def one(page: Page) -> str:
-        return env.get_template(page.template).render({**common, **page.context, "page": page})
+    def renderer(page: Page) -> Callable[[], dict[str, str]]:
+        def make() -> dict[str, str]:
+            context = {k: v.make() if isinstance(v, Deferred) else v for k, v in page.context.items()}
+            text = env.get_template(page.template).render({**common, **context, "page": page})
+            return {urls.output_file(page.url): text}
+        return make
 
-    texts = map_ordered(one, pages, processes)
-    return {urls.output_file(page.url): text for page, text in zip(pages, texts)}
+    return [Unit(f"page:{page.url}", fingerprints.key(shared, template_digest(page.template), page),
+                 renderer(page)) for page in pages]
 
 
 def markdown_texts(show: Show) -> list[str]:

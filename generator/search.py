@@ -28,13 +28,18 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable
 
 from . import urls
 from .config import Config
+from .memo import Fingerprints, Unit, digest
+from .parallel import map_ordered
 from .models import Episode, Show, Transcript
 from .theme import format_date
 
 KEPT = 40  # postings of a term kept in its bucket, best first
+AVERAGE_LENGTH = 2_500  # transcript terms of a typical hour-long episode, for BM25
 BUCKET_BYTES = 20_000  # aimed raw size of a bucket (about 7 KB gzip'd)
 BLOCK_CHARS = 1_600  # aimed transcript text per block
 MAX_BLOCKS = 30  # bit 0 is the show notes; 31 bits stay within JavaScript's bitwise operators
@@ -233,64 +238,193 @@ def _pack(value) -> bytes:
     return gzip.compress(data, compresslevel=4, mtime=0)
 
 
-def _records(docs: list[_Doc]) -> dict[str, tuple[list, list]]:
-    """Term -> ([df, 0, its KEPT best postings...], [the other postings...]), terms sorted.
+def postings(d: _Doc) -> dict[str, tuple[int, int]]:
+    """Term -> (impact, mask) for one episode.
 
-    A posting's impact (0-252) is how much the term counts in the episode: the
-    show notes saturate to 3 (n / (n + 3), n the weighted count), the transcript
-    to 1 (BM25, k1 = 1.2, b = 0.75), so a title or item match ranks above mentions.
+    The impact (1-252) is how much the term counts in the episode: the show
+    notes saturate to 3 (n / (n + 3), n the weighted count), the transcript to 1
+    (BM25, k1 = 1.2, b = 0.75), so a title or item match ranks above mentions.
+    BM25's average length is a constant rather than the archive's, so editing
+    one episode never changes another's impacts.
     """
-    average = max(1.0, sum(d.length for d in docs) / max(1, len(docs)))
-    postings: dict[str, list[tuple[int, int, int]]] = {}
-    for d in docs:
-        notes, spoken = d.notes, d.spoken
-        norm = 0.25 + 0.75 * d.length / average
-        for term, mask in d.masks.items():  # runs for every term of every episode: kept inline
-            n, tf = notes.get(term, 0), spoken.get(term, 0) / norm
-            impact = max(1, round((3 * n / (n + 3) + tf / (tf + 1.2)) * 63))
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [(d.number, impact, mask)]
-            else:
-                found.append((d.number, impact, mask))
-    records = {}
-    for term in sorted(postings):
-        found = sorted(postings[term], key=lambda p: (-p[1], p[0]))
-        records[term] = ([len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:]))
-    return records
+    notes, spoken = d.notes, d.spoken
+    norm = 0.25 + 0.75 * d.length / AVERAGE_LENGTH
+    found = {}
+    for term, mask in d.masks.items():  # runs for every term of every episode: kept inline
+        n, tf = notes.get(term, 0), spoken.get(term, 0) / norm
+        found[term] = (max(1, round((3 * n / (n + 3) + tf / (tf + 1.2)) * 63)), mask)
+    return found
 
 
-def _buckets(records: dict[str, tuple[list, list]]) -> tuple[int, dict[str, bytes]]:
-    """As many buckets as keep each near BUCKET_BYTES, and their files; a record's 0 becomes its overflow file."""
-    raw = sum(len(term) + 8 + 4 * len(head) for term, (head, _) in records.items())
-    buckets = max(1, math.ceil(raw / BUCKET_BYTES))
+Lists = dict[str, dict[int, tuple[int, int]]]  # term -> episode -> (impact, mask)
+
+
+def _record(episodes: dict[int, tuple[int, int]]) -> tuple[list, list]:
+    """([df, 0, its KEPT best postings...], [the other postings...])."""
+    found = sorted(((n, impact, mask) for n, (impact, mask) in episodes.items()), key=lambda p: (-p[1], p[0]))
+    return [len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:])
+
+
+def _raw(term: str, episodes: dict) -> int:
+    """A term's share of the bucket bytes."""
+    return len(term) + 16 + 12 * min(len(episodes), KEPT)
+
+
+def bucket_count(raw: int) -> int:
+    """Enough buckets to keep each near BUCKET_BYTES, rounded up to a power of two so
+    that the count, and so every term's bucket, rarely changes from one build to the next."""
+    return 1 << max(0, math.ceil(raw / BUCKET_BYTES) - 1).bit_length()
+
+
+def bucket_files(b: int, lists: Lists) -> dict[str, bytes]:
+    """The files of bucket b: its shard, and an overflow file per term with more than KEPT postings."""
     files: dict[str, bytes] = {}
-    shards: list[dict[str, list]] = [{} for _ in range(buckets)]
-    overflows = [0] * buckets
-    for term, (head, rest) in records.items():
-        b = bucket(term, buckets)
+    shard: dict[str, list] = {}
+    overflows = 0
+    for term in sorted(lists):
+        head, rest = _record(lists[term])
         if rest:
-            overflows[b] += 1
-            head[1] = overflows[b]
-            files[f"search/x/{b}-{head[1]}.bin"] = _pack(rest)
-        shards[b][term] = head
-    for b, shard in enumerate(shards):
-        files[f"search/s/{b}.bin"] = _pack(shard)
-    return buckets, files
+            overflows += 1
+            head[1] = overflows
+            files[f"search/x/{b}-{overflows}.bin"] = _pack(rest)
+        shard[term] = head
+    files[f"search/s/{b}.bin"] = _pack(shard)
+    return files
+
+
+class Store:
+    """Where the index keeps what it needs between builds: a mapping from names to values
+    read on demand. Values put here are written only once the build has succeeded."""
+
+    def __init__(self, read: Callable[[str], Any]) -> None:
+        self.read = read
+        self.pending: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        return self.pending[name] if name in self.pending else self.read(name)
+
+    def put(self, name: str, value: Any) -> None:
+        self.pending[name] = value
+
+
+def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: str) -> str:
+    people = [show.people.get(p) for p in (*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by))]
+    subs = [show.submissions.get(i.submission) for i in episode.items if i.submission]
+    transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else ""
+    return fingerprints.key(version, episode, people, subs, transcript)
+
+
+def _computed(episode: Episode, show: Show) -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
+    d = _doc(episode, show)
+    return d.files, postings(d)
+
+
+class _Lost(Exception):
+    """Something the last build stored is missing: index everything again."""
+
+
+def _stored(store: Store, name: str) -> Any:
+    value = store.get(name)
+    if value is None:
+        raise _Lost(name)
+    return value
+
+
+EMPTY = {"docs": {}, "buckets": 0, "raw": 0, "bucket_keys": {}}
+
+
+def index_units(show: Show, config: Config, store: Store | None, fingerprints: Fingerprints,
+                version: str, processes: int = 1) -> list[Unit]:
+    """The search index as units: one per episode (its records), one per bucket, and the
+    manifest. With the `store` of the last build, only the episodes whose content changed
+    are indexed again, and only the buckets of the terms they changed are rebuilt."""
+    if len(_stems) > 500_000:  # a long `serve` session: forget words of old edits
+        _stems.clear()
+    state = (store.get("state") if store else None) or EMPTY
+    try:
+        return _index_units(show, store, state, fingerprints, version, processes)
+    except _Lost:
+        store.pending.clear()
+        return _index_units(show, store, EMPTY, fingerprints, version, processes)
+
+
+def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fingerprints,
+                 version: str, processes: int) -> list[Unit]:
+    episodes = sorted(show.episodes, key=lambda e: e.number)
+    keys = {e.number: _doc_key(e, show, fingerprints, version) for e in episodes}
+    full = not state["docs"]
+    todo = [e for e in episodes if full or state["docs"].get(e.number) != keys[e.number]]
+    done = dict(zip((e.number for e in todo), map_ordered(partial(_computed, show=show), todo, processes)))
+    gone = [n for n in state["docs"] if n not in keys]
+
+    # Every term whose postings changed, and its new list (the old one from its bucket).
+    old_buckets = state["buckets"]
+    loaded: dict[int, Lists] = {}
+
+    def lists_of(b: int) -> Lists:
+        if b not in loaded:
+            loaded[b] = {} if full else _stored(store, f"bucket-{old_buckets}-{b}")
+        return loaded[b]
+
+    raw = state["raw"]
+    changed_terms: set[str] = set()
+    for number in [*done, *gone]:
+        before = {} if full or number not in state["docs"] else _stored(store, f"doc-{number}")
+        after = done[number][1] if number in done else {}
+        for term in before.keys() | after.keys():
+            if before.get(term) == after.get(term):
+                continue
+            lists = lists_of(bucket(term, old_buckets)) if old_buckets else loaded.setdefault(0, {})
+            episodes_of = lists.setdefault(term, {})
+            raw -= _raw(term, episodes_of) if episodes_of else 0
+            if term in after:
+                episodes_of[number] = after[term]
+            else:
+                episodes_of.pop(number, None)
+            raw += _raw(term, episodes_of) if episodes_of else 0
+            if not episodes_of:
+                del lists[term]
+            changed_terms.add(term)
+
+    buckets = bucket_count(raw)
+    if buckets != old_buckets:  # re-bucket every term
+        everything: Lists = {}
+        for b in range(old_buckets or 1):
+            everything.update(lists_of(b))
+        regrouped: dict[int, Lists] = {b: {} for b in range(buckets)}
+        for term, episodes_of in everything.items():
+            regrouped[bucket(term, buckets)][term] = episodes_of
+        touched = regrouped
+    else:
+        touched = {b: lists_of(b) for b in {bucket(t, buckets) for t in changed_terms}}
+
+    # Touched buckets are packed now: their key is their files' digest, so one whose
+    # terms changed back and forth is still kept.
+    bucket_keys = {} if buckets != old_buckets else dict(state["bucket_keys"])
+    packed = dict(zip(touched, map_ordered(lambda item: bucket_files(*item), list(touched.items()), processes)))
+    for b, files in packed.items():
+        bucket_keys[b] = fingerprints.key(version, sorted((path, digest(data)) for path, data in files.items()))
+    units = [Unit(f"search:bucket:{b}", bucket_keys[b], partial(dict, packed.get(b, {}))) for b in range(buckets)]
+    for e in episodes:
+        files = done[e.number][0] if e.number in done else {}
+        units.append(Unit(f"search:episode:{e.number}", keys[e.number], partial(dict, files)))
+    manifest = {"version": 1, "episodes": len(episodes), "buckets": buckets, "kept": KEPT,
+                "build": fingerprints.key(list(keys.values()), [bucket_keys[b] for b in range(buckets)])[:12]}
+    data = json.dumps(manifest, sort_keys=True).encode()
+    units.append(Unit("search:manifest", data.decode(), lambda: {"search/manifest.json": data}))
+
+    if store is not None:
+        for b, lists in touched.items():
+            store.put(f"bucket-{buckets}-{b}", lists)
+        for number, (_, found) in done.items():
+            store.put(f"doc-{number}", found)
+        store.put("state", {"docs": keys, "buckets": buckets, "raw": raw, "bucket_keys": bucket_keys})
+    return units
 
 
 def index_files(show: Show, config: Config) -> dict[str, bytes]:
     """Every file of the search index, by output path; the same show gives the same bytes."""
-    if len(_stems) > 500_000:  # a long `serve` session: forget words of old edits
-        _stems.clear()
-    docs = [_doc(episode, show) for episode in sorted(show.episodes, key=lambda e: e.number)]
-    buckets, files = _buckets(_records(docs))
-    for d in docs:
-        files.update(d.files)
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode() + b"\0" + files[path])
-    manifest = {"version": 1, "build": digest.hexdigest()[:12], "episodes": len(docs),
-                "buckets": buckets, "kept": KEPT}
-    files["search/manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    files: dict[str, bytes] = {}
+    for unit in index_units(show, config, None, Fingerprints(), ""):
+        files.update(unit.make())
     return files

@@ -7,15 +7,19 @@ Autoescape is on and undefined names fail loudly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from pathlib import Path
+from typing import Callable
 
 import jinja2
+import jinja2.meta
 import markupsafe
 
 from . import markup, urls
 from .transcripts import format_time
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+from .cache import BUILTIN_THEMES
 
 
 def theme_dirs(site_dir: Path, name: str) -> list[Path]:
@@ -50,6 +54,36 @@ def environment(site_dir: Path, name: str) -> jinja2.Environment:
     )
     env.globals["media_url"] = urls.media_url
     return env
+
+
+def template_digests(env: jinja2.Environment) -> Callable[[str], str]:
+    """Template name -> a digest of its source and of every template it extends,
+    includes or imports: what a page rendered with it depends on."""
+    sources: dict[str, str] = {}
+    closures: dict[str, set[str]] = {}
+
+    def source(name: str) -> str:
+        if name not in sources:
+            sources[name] = env.loader.get_source(env, name)[0]
+        return sources[name]
+
+    def uses(name: str) -> set[str]:
+        if name not in closures:
+            closures[name] = found = {name}
+            for ref in jinja2.meta.find_referenced_templates(env.parse(source(name))):
+                if ref is None:  # a name computed at render time: it could be any template
+                    found.update(env.list_templates())
+                    return found
+                found |= uses(ref)
+        return closures[name]
+
+    def digest(name: str) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for used in sorted(uses(name)):
+            h.update(f"{used}\0{source(used)}\0".encode())
+        return h.hexdigest()
+
+    return functools.cache(digest)
 
 
 def format_date(value: dt.datetime | dt.date) -> str:

@@ -9,11 +9,12 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .errors import ContentError, Problem
 from . import urls
-from .parallel import map_ordered
+from .memo import Unit
 from .models import Segment, Transcript
 from .yamlfile import decode, read_bytes
 
@@ -302,9 +303,13 @@ def to_txt(t: Transcript) -> str:
 PUBLISHED = {"transcript.vtt": to_vtt, "transcript.srt": to_srt, "transcript.json": to_json, "transcript.txt": to_txt}
 
 
-def transcript_files(transcripts: dict[int, Transcript], processes: int = 1) -> dict[str, str]:
-    """Each episode's transcript in every published format, by output path."""
-    numbers = sorted(transcripts)
-    texts = map_ordered(lambda n: [emit(transcripts[n]) for emit in PUBLISHED.values()], numbers, processes)
-    return {urls.path("episode_file", number=number, name=name): text
-            for number, emitted in zip(numbers, texts) for name, text in zip(PUBLISHED, emitted)}
+def transcript_units(transcripts, version: str) -> list[Unit]:
+    """One unit per episode: its transcript in every published format. `transcripts`
+    is the show's mapping, which also gives each transcript's digest."""
+    def files(number: int) -> dict[str, str]:
+        transcript = transcripts[number]
+        return {urls.path("episode_file", number=number, name=name): emit(transcript)
+                for name, emit in PUBLISHED.items()}
+
+    return [Unit(f"transcripts:{n}", f"{version}:{transcripts.digest(n)}", partial(files, n))
+            for n in sorted(transcripts)]

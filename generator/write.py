@@ -12,30 +12,43 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
 STAGING_PREFIX = ".staging-"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A file the last build wrote that is still right: only its digest is known."""
+
+    digest: str
+
+
+Content = str | bytes | Path | Kept
+
+
 class Outputs:
-    """Output path -> text, bytes or a file to copy. A path can be claimed once."""
+    """Output path -> text, bytes, a file to copy, or Kept. A path can be claimed once."""
 
     def __init__(self) -> None:
-        self.files: dict[str, str | bytes | Path] = {}
+        self.files: dict[str, Content] = {}
 
-    def add(self, path: str, content: str | bytes | Path) -> None:
+    def add(self, path: str, content: Content) -> None:
         if path in self.files:
             raise ValueError(f"two things want to write {path}; rename one of them")
         if path.startswith("/") or ".." in path.split("/"):
             raise ValueError(f"refusing to write outside the output folder: {path}")
         self.files[path] = content
 
-    def update(self, files: dict[str, str | bytes | Path]) -> None:
+    def update(self, files: dict[str, Content]) -> None:
         for path, content in files.items():
             self.add(path, content)
 
 
-def _put(target: Path, content: str | bytes | Path) -> None:
+def _put(target: Path, content: Content) -> None:
+    if isinstance(content, Kept):
+        raise RuntimeError(f"{target.name} should already be in the output folder; build again with --clean")
     if isinstance(content, Path):
         try:
             os.link(content, target)  # media can be large: share it instead of copying
@@ -86,7 +99,8 @@ def write_site(outputs: Outputs, output_dir: Path, digests: dict[str, str],
 
     if previous is None:  # unknown state: compare with what is there, remove what is not ours
         previous = {p: digest_of(output_dir / p) for p in existing_files(output_dir)}
-    changed = [p for p, d in sorted(digests.items()) if previous.get(p) != d or not (output_dir / p).exists()]
+    # Otherwise the last build wrote these files and its digests are trusted.
+    changed = [p for p, d in sorted(digests.items()) if previous.get(p) != d]
     stale = [p for p in previous if p not in digests]
     if not changed and not stale:
         return 0

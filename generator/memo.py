@@ -1,0 +1,113 @@
+"""What each output was made from, so that a build makes again only what changed.
+
+A unit is one page or one group of files (an episode's transcripts, its search
+records). Its key is a digest of everything it is made from: this program, the
+templates it uses, the settings and the content it shows. A unit whose key is
+the one it had in the last build keeps its files, which are already in output/.
+Keys are computed from the loaded content, so they are right whatever told us
+a file changed; a wrong key can only cost time, by making a unit again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from .parallel import map_ordered
+
+Files = dict[str, "str | bytes"]
+Memo = dict[str, tuple[str, dict[str, str]]]  # unit id -> (key, output path -> digest)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A value made only when its unit is made; `digest` stands for it in the unit's key."""
+
+    digest: str
+    make: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    key: str
+    make: Callable[[], Files]
+
+
+def digest(content: str | bytes) -> str:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Digests of the values a unit is made from. Models are identified by their JSON,
+    each computed once per build: an episode appears on many pages."""
+
+    def __init__(self) -> None:
+        self._models: dict[int, tuple[BaseModel, bytes]] = {}
+
+    def model(self, value: BaseModel) -> bytes:
+        known = self._models.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._models[id(value)] = (value, value.__pydantic_serializer__.to_json(value))
+        return known[1]
+
+    def update(self, h: Any, value: Any) -> None:
+        if isinstance(value, BaseModel):
+            h.update(b"M" + self.model(value))
+        elif isinstance(value, Deferred):
+            h.update(b"D" + value.digest.encode())
+        elif isinstance(value, dict):
+            h.update(b"{")
+            for k, v in value.items():
+                self.update(h, k)
+                self.update(h, v)
+            h.update(b"}")
+        elif isinstance(value, (list, tuple)):
+            h.update(b"[")
+            for v in value:
+                self.update(h, v)
+            h.update(b"]")
+        elif dataclasses.is_dataclass(value):
+            self.update(h, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+        elif value is None or isinstance(value, (str, int, float, dt.date)):
+            h.update(f"{type(value).__name__}:{value!s}\0".encode())
+        else:
+            raise TypeError(f"cannot tell when a {type(value).__name__} changes; "
+                            "pass models, plain values or a Deferred")
+
+    def key(self, *values: Any) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for value in values:
+            self.update(h, value)
+        return h.hexdigest()
+
+
+def _made(unit: Unit) -> tuple[Files, dict[str, str]]:
+    files = unit.make()
+    return files, {path: digest(content) for path, content in files.items()}
+
+
+def make_units(units: list[Unit], previous: Memo | None, processes: int = 1
+               ) -> tuple[Files, dict[str, str], Memo]:
+    """Make the units whose key changed. Returns the files made, the digest of every
+    file of every unit (made or kept), and the memo for the next build."""
+    previous = previous or {}
+    todo = [u for u in units if previous.get(u.id, ("",))[0] != u.key]
+    made = dict(zip((u.id for u in todo), map_ordered(_made, todo, processes)))
+    files: Files = {}
+    digests: dict[str, str] = {}
+    memo: Memo = {}
+    for unit in units:
+        if unit.id in made:
+            unit_files, unit_digests = made[unit.id]
+            files.update(unit_files)
+        else:
+            unit_digests = previous[unit.id][1]
+        digests.update(unit_digests)
+        memo[unit.id] = (unit.key, unit_digests)
+    return files, digests, memo
