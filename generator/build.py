@@ -19,6 +19,7 @@ from .write import Kept, Outputs, write_site
 
 MEMO = "units.pickle"  # what each page and file group was made from
 MARKDOWN = "markdown.pickle"  # markdown source -> safe HTML
+FEED = "feed.pickle"  # each episode's feed items
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,14 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
 
 
 def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1,
-                previous: memo.Memo | None = None, store: search.Store | None = None
-                ) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
+                previous: memo.Memo | None = None, store: search.Store | None = None,
+                feed_items: dict | None = None) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
     """Every output file of the site: those that changed since the build that left `previous`
     (and `store`), the others as Kept. Returns the files, the digests known so far, the page
     count and the memo for the next build."""
-    env = theme.environment(site_dir, config.site.theme)
+    compiled = site_dir / cache.CACHE_DIR / "templates"
+    compiled.mkdir(parents=True, exist_ok=True)
+    env = theme.environment(site_dir, config.site.theme, compiled)
     env.globals.update(pages.link_functions(config))
     markup.render_all(pages.markdown_texts(show), processes)
     fingerprints, version = memo.Fingerprints(), cache.program_version()
@@ -75,7 +78,7 @@ def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1,
     outputs = Outputs()
     for path, digest in digests.items():
         outputs.add(path, made[path] if path in made else Kept(digest))
-    outputs.update(feed.feed_files(show, config))
+    outputs.update(feed.feed_files(show, config, items=feed_items, fingerprints=fingerprints))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
         outputs.add(f"static/{name}", path)
     media = site_dir / "content" / "media"
@@ -104,8 +107,9 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     known = bool(state.manifest) and state.output == target and state.output_inode == cache.output_inode(output_dir)
     previous = cache.read_pickle(site_dir, MEMO) if known else None
     store = search.Store(lambda name: cache.read_pickle(site_dir, f"search/{name}"))
+    feed_items = {} if clean else cache.read_pickle(site_dir, FEED) or {}
     outputs, digests, page_count, new_memo = render_site(
-        site_dir, config, show, parallel.workers() if processes is None else processes, previous, store)
+        site_dir, config, show, parallel.workers() if processes is None else processes, previous, store, feed_items)
     manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
     cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
     written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
@@ -113,6 +117,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     save_cache(site_dir)
     cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
     cache.write_pickle(site_dir, MEMO, new_memo)
+    cache.write_pickle(site_dir, FEED, feed_items)
     for name, value in store.pending.items():
         cache.write_pickle(site_dir, f"search/{name}", value)
     release = show.next_release.isoformat() if show.next_release else None

@@ -16,7 +16,7 @@ import json
 import os
 import pickle
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -189,7 +189,7 @@ def save_state(site_dir: Path, state: State) -> None:
     folder = site_dir / CACHE_DIR
     folder.mkdir(exist_ok=True)
     temporary = folder / (STATE_FILE + ".tmp")
-    temporary.write_text(json.dumps(asdict(state), sort_keys=True), encoding="utf-8")
+    temporary.write_text(json.dumps(vars(state)), encoding="utf-8")
     os.replace(temporary, folder / STATE_FILE)
 
 

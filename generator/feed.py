@@ -15,6 +15,7 @@ last link given to `fg.link`, so the self link goes first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -29,6 +30,7 @@ from lxml import etree
 
 from . import categories, markup, transcripts, urls
 from .config import Config
+from .memo import Fingerprints
 from .models import Episode, Show
 from .pages import audio_url, image_url
 
@@ -312,14 +314,28 @@ def _pc(tag: str, value: str | None = None, **attrs: str) -> Spec:
 # --- the RSS feed ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Prepared:
-    """What every feed file says about one episode, computed once."""
-    episode: Episode
-    guid: str
-    page: str
-    audio: str
-    notes: str
-    entry: FeedEntry
+class Item:
+    """What every feed file says about one episode: its RSS <item> as it appears in
+    the feed (bytes), and its JSON Feed item."""
+    published: dt.datetime
+    rss: bytes
+    json: dict
+
+
+@functools.cache
+def _namespaces() -> dict:
+    """The namespaces feedgen declares on a feed's root, with our extensions registered."""
+    fg = FeedGenerator()
+    for name, (channel_ext, item_ext) in EXTENSIONS.items():
+        fg.register_extension(name, channel_ext, item_ext)
+    fg.title("t")
+    fg.link(href="https://example.org/")
+    fg.description("d")
+    return dict(etree.fromstring(fg.rss_str()).nsmap)
+
+
+# An <item> serialised on its own declares the namespaces the feed's root already declares.
+_OWN_NAMESPACES = re.compile(rb"^<item(?: xmlns:\w+=\"[^\"]*\")+>")
 
 
 def _person(show: Show, config: Config, pid: str, role: str) -> Spec | None:
@@ -330,7 +346,7 @@ def _person(show: Show, config: Config, pid: str, role: str) -> Spec | None:
                img=image_url(config, person.image))
 
 
-def _entry(config: Config, show: Show, episode: Episode) -> Prepared:
+def _entry(config: Config, show: Show, episode: Episode) -> Item:
     page = feed_url(config, "episode", number=episode.number)
     audio = audio_url(config, episode)
     guid = item_guid(config, episode)
@@ -375,7 +391,11 @@ def _entry(config: Config, show: Show, episode: Episode) -> Prepared:
         tags.append(_pc("chapters", url=feed_url(config, "episode_file", number=episode.number, name=CHAPTERS_FILE),
                         type=CHAPTERS_TYPE))
     fe.podcastindex.tags = tags
-    return Prepared(episode, guid, page, audio, notes, fe)
+    root = etree.Element("rss", nsmap=_namespaces())  # so the item uses the feed's prefixes
+    root.append(fe.rss_entry())
+    rss = etree.tostring(root[0], encoding="utf-8", xml_declaration=False)
+    return Item(episode.published, _OWN_NAMESPACES.sub(b"<item>", rss, count=1),
+                _json_item(config, episode, guid, page, audio, notes))
 
 
 def _channel_tags(config: Config, show: Show) -> tuple[list[Spec], list[Spec]]:
@@ -404,8 +424,9 @@ def _channel_tags(config: Config, show: Show) -> tuple[list[Spec], list[Spec]]:
     return itunes, tags
 
 
-def _rss(config: Config, show: Show, entries: list[Prepared], self_url: str,
+def _rss(config: Config, show: Show, entries: list[Item], self_url: str,
          paging: list[tuple[str, str]], channel: tuple[list[Spec], list[Spec]]) -> bytes:
+    """The channel from feedgen, then the items, each serialised once for every feed file."""
     site, podcast = config.site, config.podcast
     fg = FeedGenerator()
     for name, (channel_ext, item_ext) in EXTENSIONS.items():
@@ -420,16 +441,16 @@ def _rss(config: Config, show: Show, entries: list[Prepared], self_url: str,
     cover = image_url(config, podcast.image)
     if cover:
         fg.image(url=cover, title=_x(site.title), link=site.base_url)
-    newest = max((p.episode.published for p in entries), default=None)
+    newest = max((item.published for item in entries), default=None)
     fg.lastBuildDate(newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
     if newest:
         fg.pubDate(newest)
     fg.itunes.tags, fg.podcastindex.tags = channel
     fg.paging.tags = [(f"{{{ATOM_NS}}}link", None, {"rel": rel, "href": href, "type": "application/rss+xml"}, ())
                       for rel, href in paging]
-    for prepared in entries:
-        fg.add_entry(prepared.entry, order="append")
-    return fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    channel_only = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+    end = channel_only.rindex(b"</channel>")
+    return b"".join([channel_only[:end], *(item.rss for item in entries), channel_only[end:]])
 
 
 def _page_links(config: Config, number: int, count: int) -> list[tuple[str, str]]:
@@ -449,29 +470,29 @@ def _page_links(config: Config, number: int, count: int) -> list[tuple[str, str]
 
 # --- JSON Feed ----------------------------------------------------------------------------------
 
-def json_feed(config: Config, show: Show, entries: list[Prepared]) -> str:
+def _json_item(config: Config, episode: Episode, guid: str, page: str, audio: str, notes: str) -> dict:
+    attachment: dict[str, Any] = {"url": audio, "mime_type": episode.audio.type}
+    if episode.audio.length:
+        attachment["size_in_bytes"] = episode.audio.length
+    if episode.audio.duration:
+        attachment["duration_in_seconds"] = episode.audio.duration
+    item: dict[str, Any] = {"id": guid, "url": page, "title": episode.title, "content_html": notes,
+                            "date_published": episode.published.isoformat(), "attachments": [attachment]}
+    if episode.summary:
+        item["summary"] = markup.plain(episode.summary)
+    if episode.image:
+        item["image"] = image_url(config, episode.image)
+    if episode.tags:
+        item["tags"] = list(episode.tags)
+    return item
+
+
+def json_feed(config: Config, entries: list[Item]) -> str:
     site, podcast = config.site, config.podcast
-    items = []
-    for p in entries:
-        episode = p.episode
-        attachment: dict[str, Any] = {"url": p.audio, "mime_type": episode.audio.type}
-        if episode.audio.length:
-            attachment["size_in_bytes"] = episode.audio.length
-        if episode.audio.duration:
-            attachment["duration_in_seconds"] = episode.audio.duration
-        item: dict[str, Any] = {"id": p.guid, "url": p.page, "title": episode.title, "content_html": p.notes,
-                                "date_published": episode.published.isoformat(), "attachments": [attachment]}
-        if episode.summary:
-            item["summary"] = markup.plain(episode.summary)
-        if episode.image:
-            item["image"] = image_url(config, episode.image)
-        if episode.tags:
-            item["tags"] = list(episode.tags)
-        items.append(item)
     data: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": site.title,
                             "home_page_url": site.base_url, "feed_url": feed_url(config, "feed_json"),
                             "description": site.description, "authors": [{"name": podcast.author}],
-                            "language": site.language, "items": items}
+                            "language": site.language, "items": [item.json for item in entries]}
     if podcast.image:
         data["icon"] = image_url(config, podcast.image)
     return _json(data)
@@ -483,16 +504,31 @@ def _json(data: Any) -> str:
 
 # --- the stage ------------------------------------------------------------------------------------
 
-def feed_files(show: Show, config: Config, now: dt.datetime | None = None) -> dict[str, str | bytes]:
+def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
+               items: dict[str, Item] | None = None, fingerprints: Fingerprints | None = None
+               ) -> dict[str, str | bytes]:
     """Every file of the feed stage by output path: /feed.xml (the newest `[feed] limit`
     episodes, older pages linked), /feed/page/N.xml, /feed/full.xml (every episode),
-    /feed.json and each episode's chapters.json."""
+    /feed.json and each episode's chapters.json.
+
+    `items` (key -> Item) carries episodes' items from one build to the next: an
+    item is made again only when its key changes. It is filled with this build's."""
     files: dict[str, str | bytes] = {}
     for episode in show.episodes:
         found = chapters(config, episode)
         if found:
             files[urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE)] = _json(found)
-    entries = [_entry(config, show, e) for e in in_feed(show, now)]
+    fingerprints = fingerprints or Fingerprints()
+    shared = fingerprints.key(config, show.people, show.sponsors)
+    known = {} if items is None else items
+    entries, used = [], {}
+    for episode in in_feed(show, now):
+        key = fingerprints.key(shared, episode, episode.number in show.transcripts)
+        item = used[key] = known.get(key) or _entry(config, show, episode)
+        entries.append(item)
+    if items is not None:
+        items.clear()
+        items.update(used)
     channel = _channel_tags(config, show)
     limit = config.feed.limit or max(len(entries), 1)
     pages = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [[]]
@@ -501,5 +537,5 @@ def feed_files(show: Show, config: Config, now: dt.datetime | None = None) -> di
         links = _page_links(config, number, len(pages)) if len(pages) > 1 else []
         files[path] = _rss(config, show, group, urls.absolute(config.site.base_url, path), links, channel)
     files[urls.path("feed_full")] = _rss(config, show, entries, feed_url(config, "feed_full"), [], channel)
-    files[urls.path("feed_json")] = json_feed(config, show, pages[0])
+    files[urls.path("feed_json")] = json_feed(config, pages[0])
     return files

@@ -44,38 +44,43 @@ def digest(content: str | bytes) -> str:
 
 
 class Fingerprints:
-    """Digests of the values a unit is made from. Models are identified by their JSON,
-    each computed once per build: an episode appears on many pages."""
+    """Digests of the values a unit is made from. A model or a page is digested once per
+    build, by identity: an episode appears on many pages, every page in the sitemap."""
 
     def __init__(self) -> None:
-        self._models: dict[int, tuple[BaseModel, bytes]] = {}
+        self._known: dict[int, tuple[Any, bytes]] = {}
 
-    def model(self, value: BaseModel) -> bytes:
-        known = self._models.get(id(value))
+    def _object(self, value: Any) -> bytes:
+        known = self._known.get(id(value))
         if known is None or known[0] is not value:
-            known = self._models[id(value)] = (value, value.__pydantic_serializer__.to_json(value))
+            if isinstance(value, BaseModel):
+                found = value.__pydantic_serializer__.to_json(value)
+            else:
+                h = hashlib.blake2b(digest_size=16)
+                for f in dataclasses.fields(value):
+                    self.update(h, getattr(value, f.name))
+                found = h.digest()
+            known = self._known[id(value)] = (value, found)
         return known[1]
 
     def update(self, h: Any, value: Any) -> None:
-        if isinstance(value, BaseModel):
-            h.update(b"M" + self.model(value))
-        elif isinstance(value, Deferred):
-            h.update(b"D" + value.digest.encode())
+        if isinstance(value, str) or value is None or isinstance(value, (int, float, dt.date)):
+            h.update(f"{type(value).__name__}:{value!s}\0".encode())
+        elif isinstance(value, (list, tuple)):
+            h.update(b"[")
+            for v in value:
+                self.update(h, v)
+            h.update(b"]")
         elif isinstance(value, dict):
             h.update(b"{")
             for k, v in value.items():
                 self.update(h, k)
                 self.update(h, v)
             h.update(b"}")
-        elif isinstance(value, (list, tuple)):
-            h.update(b"[")
-            for v in value:
-                self.update(h, v)
-            h.update(b"]")
-        elif dataclasses.is_dataclass(value):
-            self.update(h, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
-        elif value is None or isinstance(value, (str, int, float, dt.date)):
-            h.update(f"{type(value).__name__}:{value!s}\0".encode())
+        elif isinstance(value, Deferred):
+            h.update(b"D" + value.digest.encode())
+        elif isinstance(value, BaseModel) or dataclasses.is_dataclass(value):
+            h.update(b"O" + self._object(value))
         else:
             raise TypeError(f"cannot tell when a {type(value).__name__} changes; "
                             "pass models, plain values or a Deferred")
