@@ -6,8 +6,9 @@ written until every stage has succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, feed, feedlint, markup, memo, pages, parallel, search, theme, transcripts
@@ -15,6 +16,7 @@ from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show, save_cache
 from .models import Show
+from .progress import Stages
 from .write import Kept, Outputs, write_site
 
 MEMO = "units.pickle"  # what each page and file group was made from
@@ -30,15 +32,44 @@ class BuildResult:
     written: int  # files written or removed; 0 when nothing changed
     seconds: float
     warnings: list[Problem]
+    feeds: int = 0  # RSS and JSON feed files
+    search_bytes: int = 0
 
     def summary(self) -> str:
         if not self.written:
             return f"Nothing changed since the last build (checked in {self.seconds:.2f} s)"
-        return (f"Built {self.episodes:,} episodes, {self.pages:,} pages, {self.files:,} files "
-                f"({self.written:,} written) in {self.seconds:.2f} s")
+        size = f"{self.search_bytes / 1e6:.1f} MB" if self.search_bytes >= 1e6 else f"{self.search_bytes // 1000} KB"
+        return (f"{self.episodes:,} episodes, {self.pages:,} pages, {self.feeds} feeds, search index "
+                f"{size} in {self.seconds:.2f} s ({self.written:,} of {self.files:,} files written)")
 
 
-def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -> tuple[Config, Show, list[Problem]]:
+@dataclass
+class Previous:
+    """What the last build left for this one: empty after --clean, or when output/ is not
+    the folder it wrote. `serve` keeps it in memory between builds."""
+
+    state: cache.State = field(default_factory=cache.State)
+    memo: memo.Memo | None = None  # None: make every unit
+    feed_items: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, site_dir: Path) -> Previous:
+        markup.remember(cache.read_pickle(site_dir, MARKDOWN) or {})
+        return cls(cache.load_state(site_dir), cache.read_pickle(site_dir, MEMO),
+                   cache.read_pickle(site_dir, FEED) or {})
+
+    def write(self, site_dir: Path, show: Show, store: search.Store) -> None:
+        save_cache(site_dir)
+        cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
+        cache.write_pickle(site_dir, MEMO, self.memo)
+        cache.write_pickle(site_dir, FEED, self.feed_items)
+        for name, value in store.pending.items():
+            cache.write_pickle(site_dir, f"search/{name}", value)
+        cache.save_state(site_dir, self.state)
+
+
+def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
+         processes: int = 1) -> tuple[Config, Show, list[Problem]]:
     """Read and check the config and all content; raise ContentError listing every error."""
     problems: list[Problem] = []
     config = None
@@ -47,7 +78,7 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
     except ContentError as exc:
         problems += exc.problems
     try:
-        show, warnings = load_show(site_dir, drafts=drafts, now=now)
+        show, warnings = load_show(site_dir, drafts=drafts, now=now, processes=processes)
     except ContentError as exc:
         raise ContentError(problems + exc.problems) from None
     if config is None:
@@ -58,27 +89,34 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None) -
     return config, show, sorted(warnings + [p for p in lint if p.severity == "warning"])
 
 
-def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1,
-                previous: memo.Memo | None = None, store: search.Store | None = None,
-                feed_items: dict | None = None) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
-    """Every output file of the site: those that changed since the build that left `previous`
-    (and `store`), the others as Kept. Returns the files, the digests known so far, the page
-    count and the memo for the next build."""
+def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, store: search.Store,
+                stages: Stages, processes: int = 1) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
+    """Every output file of the site: those that changed since the `previous` build, the
+    others as Kept. Returns the files, the digests known so far, the page count and the
+    memo for the next build."""
     compiled = site_dir / cache.CACHE_DIR / "templates"
     compiled.mkdir(parents=True, exist_ok=True)
     env = theme.environment(site_dir, config.site.theme, compiled)
     env.globals.update(pages.link_functions(config))
-    markup.render_all(pages.markdown_texts(show), processes)
+    with stages.stage("markdown") as notes:
+        texts = pages.markdown_texts(show)
+        notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(set(texts)):,} rendered")
     fingerprints, version = memo.Fingerprints(), cache.program_version()
-    site_pages = pages.site_pages(show, config)
-    units = pages.page_units(env, site_pages, show, config, fingerprints, version)
-    units += transcripts.transcript_units(show.transcripts, version)
-    units += search.index_units(show, config, store if previous else None, fingerprints, version, processes)
-    made, digests, new_memo = memo.make_units(units, previous, processes)
+    with stages.stage("keys") as notes:
+        site_pages = pages.site_pages(show, config)
+        units = pages.page_units(env, site_pages, show, config, fingerprints, version)
+        units += transcripts.transcript_units(show.transcripts, version)
+    with stages.stage("search", len(show.episodes)) as notes:
+        units += search.index_units(show, config, store if previous.memo else None, fingerprints, version,
+                                    processes, stages.advance)
+    with stages.stage("render", len(units)) as notes:
+        notes.append(f"{len(memo.stale(units, previous.memo)):,} of {len(units):,} pages and file groups made")
+        made, digests, new_memo = memo.make_units(units, previous.memo, processes, stages.advance)
     outputs = Outputs()
     for path, digest in digests.items():
         outputs.add(path, made[path] if path in made else Kept(digest))
-    outputs.update(feed.feed_files(show, config, items=feed_items, fingerprints=fingerprints))
+    with stages.stage("feed"):
+        outputs.update(feed.feed_files(show, config, items=previous.feed_items, fingerprints=fingerprints))
     for name, path in theme.static_files(site_dir, config.site.theme).items():
         outputs.add(f"static/{name}", path)
     media = site_dir / "content" / "media"
@@ -89,41 +127,74 @@ def render_site(site_dir: Path, config: Config, show: Show, processes: int = 1,
 
 
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
-          now: dt.datetime | None = None, processes: int | None = None) -> BuildResult:
+          now: dt.datetime | None = None, processes: int | None = None, stages: Stages | None = None,
+          session: Session | None = None) -> BuildResult:
     """Build the site into output_dir, doing only what changed since the last build.
-    Rendering uses every core unless `processes` says otherwise."""
+    Rendering uses every core unless `processes` says otherwise. `stages` times (and may
+    show) each stage; a `session` keeps what a build leaves in memory for the next."""
     started = time.perf_counter()
+    stages = stages or Stages()
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
-    state = cache.State() if clean else cache.load_state(site_dir)
-    inputs = cache.fingerprint(site_dir, drafts, target)
-    if cache.is_current(state, inputs, output_dir, now):
-        return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
+    with stages.stage("check"):
+        if clean:
+            previous = Previous()
+        elif session and session.previous:
+            previous = session.previous
+        else:
+            previous = Previous.read(site_dir)
+        inputs = cache.fingerprint(site_dir, drafts, target)
+        if cache.is_current(previous.state, inputs, output_dir, now):
+            return BuildResult(0, 0, len(previous.state.manifest), 0, time.perf_counter() - started, [])
 
-    if not clean:
-        markup.remember(cache.read_pickle(site_dir, MARKDOWN) or {})
-    config, show, warnings = load(site_dir, drafts=drafts, now=now)
+    processes = parallel.workers() if processes is None else processes
+    with stages.stage("load") as notes:
+        config, show, warnings = load(site_dir, drafts=drafts, now=now, processes=processes)
+        notes.append(f"{len(show.episodes):,} episodes")
+    state = previous.state
     # What the last build made is reused only if output/ is still the folder it wrote.
     known = bool(state.manifest) and state.output == target and state.output_inode == cache.output_inode(output_dir)
-    previous = cache.read_pickle(site_dir, MEMO) if known else None
+    if not known:
+        previous = Previous(feed_items=previous.feed_items)
     store = search.Store(lambda name: cache.read_pickle(site_dir, f"search/{name}"))
-    feed_items = {} if clean else cache.read_pickle(site_dir, FEED) or {}
     outputs, digests, page_count, new_memo = render_site(
-        site_dir, config, show, parallel.workers() if processes is None else processes, previous, store, feed_items)
-    manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
-    cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
-    written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
-                         digest_of=lambda path: cache.digest(path.read_bytes()))
-    save_cache(site_dir)
-    cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
-    cache.write_pickle(site_dir, MEMO, new_memo)
-    cache.write_pickle(site_dir, FEED, feed_items)
-    for name, value in store.pending.items():
-        cache.write_pickle(site_dir, f"search/{name}", value)
+        site_dir, config, show, previous, store, stages, processes)
+    with stages.stage("write") as notes:
+        manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
+        cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
+        written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
+                             digest_of=lambda path: _digest_on_disk(path, outputs.files.get(
+                                 path.relative_to(output_dir).as_posix())))
+        notes.append(f"{written:,} files written or removed")
     release = show.next_release.isoformat() if show.next_release else None
-    cache.save_state(site_dir, cache.State(inputs, target, cache.output_inode(output_dir), release, manifest))
+    done = Previous(cache.State(inputs, target, cache.output_inode(output_dir), release, manifest),
+                    new_memo, previous.feed_items)
+    with stages.stage("remember"):
+        if session:
+            session.previous = done
+        done.write(site_dir, show, store)
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
-                       time.perf_counter() - started, warnings)
+                       time.perf_counter() - started, warnings, feeds=sum(1 for p in manifest if _is_feed(p)),
+                       search_bytes=sum(cache.size(d) for p, d in manifest.items() if p.startswith("search/")))
+
+
+def _digest_on_disk(path: Path, content: object) -> str:
+    """The digest of a file in output/, the way the manifest has it: a copied file that
+    is still a link to its source has the source's digest, without reading it."""
+    if isinstance(content, Path) and content.exists() and os.path.samefile(path, content):
+        return cache.digest(content)
+    return cache.digest(path.read_bytes())
+
+
+def _is_feed(path: str) -> bool:
+    return path in ("feed.xml", "feed.json") or path.startswith("feed/")
+
+
+@dataclass
+class Session:
+    """What a long-running process (serve) keeps between builds."""
+
+    previous: Previous | None = None
 
 
 def check(site_dir: Path) -> list[Problem]:

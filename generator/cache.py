@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .parallel import map_ordered
+
 CACHE_DIR = ".shownotes-cache"
 STATE_FILE = "state.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -104,48 +106,48 @@ class FileResults:
     """Per-file results, reused while a file stays the same, and kept between builds.
 
     A file is the same when its size and modification time are, or, if it
-    changed just before it was read, when its bytes are. With `spill`, the
-    first element of each result (a transcript) is stored in a file of its own
-    and read back only when asked for.
+    changed just before it was read, when its bytes are. `keep` says what of a
+    result is stored for the next process.
     """
 
-    def __init__(self, name: str, spill: bool = False, keep: Callable[[Any], Any] = lambda value: value) -> None:
-        self.name, self.spill, self.keep = name, spill, keep  # keep: what of a result to store
+    def __init__(self, name: str, keep: Callable[[Any], Any] = lambda value: value) -> None:
+        self.name, self.keep = name, keep
         self.entries: dict[str, _Entry] = {}
         self.sites: set[Path] = set()  # whose cache files have been read
-        self.changed: set[str] = set()
 
-    def get(self, path: Path, extra: tuple, compute: Callable[[], Any]) -> Any:
+    def _key(self, path: Path, extra: tuple) -> tuple[str, tuple]:
         name = os.path.abspath(path)
         stat = os.stat(name)
-        key = (stat.st_size, stat.st_mtime_ns, *extra)
+        return name, (stat.st_size, stat.st_mtime_ns, *extra)
+
+    def current(self, path: Path, extra: tuple) -> bool:
+        name, key = self._key(path, extra)
         entry = self.entries.get(name)
-        if entry is not None and entry.key == key and (
-                entry.read_at - stat.st_mtime_ns > RACY_NS or entry.digest == digest(path.read_bytes())):
-            return entry.value
-        read_at = time.time_ns()
-        value = compute()
-        self.entries[name] = _Entry(key, digest(path.read_bytes()), read_at, value)
-        self.changed.add(name)
-        return value
+        return entry is not None and entry.key == key and (
+            entry.read_at - key[1] > RACY_NS or entry.digest == digest(path.read_bytes()))
+
+    def get(self, path: Path, extra: tuple, compute: Callable[[], Any]) -> Any:
+        if not self.current(path, extra):
+            self.fill([(path, extra, compute)])
+        return self.entries[os.path.abspath(path)].value
+
+    def fill(self, jobs: list[tuple[Path, tuple, Callable[[], Any]]], processes: int = 1) -> None:
+        """Compute the results of (path, extra, compute) jobs, over several processes for
+        many. Each file's size, time and digest are taken before it is read, so an edit
+        made meanwhile is seen by the next build."""
+        before = []
+        for path, extra, _ in jobs:
+            name, key = self._key(path, extra)
+            before.append((name, key, digest(path.read_bytes()), time.time_ns()))
+        values = map_ordered(lambda job: job[2](), jobs, processes)
+        for (name, key, found, read_at), value in zip(before, values):
+            self.entries[name] = _Entry(key, found, read_at, value)
 
     def digest(self, path: Path) -> str:
         return self.entries[os.path.abspath(path)].digest
 
     def forget(self, path: Path) -> None:
         self.entries.pop(os.path.abspath(path), None)
-
-    def first(self, site_dir: Path, path: Path) -> Any:
-        """The first element of a result that may have been spilled to disk (None if lost)."""
-        entry = self.entries[os.path.abspath(path)]
-        if entry.value[0] is None and self.spill:
-            found = read_pickle(site_dir, self._spill_name(entry))
-            if found is not None:
-                entry.value = (found, *entry.value[1:])
-        return entry.value[0]
-
-    def _spill_name(self, entry: _Entry) -> str:
-        return f"{self.name}/{hashlib.blake2b(repr((entry.digest, entry.key[2:])).encode(), digest_size=12).hexdigest()}"
 
     def read(self, site_dir: Path) -> None:
         """Bring in what earlier processes kept for this site (once per process)."""
@@ -156,25 +158,11 @@ class FileResults:
             self.entries.setdefault(name, entry)
 
     def write(self, site_dir: Path) -> None:
-        """Keep this site's results for the next process; only new spilled values are written."""
+        """Keep this site's results for the next process."""
         prefix = os.path.abspath(site_dir) + os.sep
-        kept, spilled = {}, set()
-        for name, entry in self.entries.items():
-            if not name.startswith(prefix) or not os.path.exists(name):
-                continue
-            value = self.keep(entry.value)
-            if self.spill:
-                spilled.add(self._spill_name(entry).rpartition("/")[2])
-                if name in self.changed and value[0] is not None:
-                    write_pickle(site_dir, self._spill_name(entry), value[0])
-                value = (None, *value[1:])
-            kept[name] = _Entry(entry.key, entry.digest, entry.read_at, value)
-        self.changed = {n for n in self.changed if not n.startswith(prefix)}
+        kept = {name: _Entry(e.key, e.digest, e.read_at, self.keep(e.value))
+                for name, e in self.entries.items() if name.startswith(prefix)}
         write_pickle(site_dir, self.name + ".pickle", kept)
-        folder = site_dir / CACHE_DIR / self.name
-        for old in os.listdir(folder) if self.spill and folder.is_dir() else []:
-            if old not in spilled:
-                (folder / old).unlink(missing_ok=True)
 
 
 def load_state(site_dir: Path) -> State:
@@ -214,9 +202,15 @@ def is_current(state: State, inputs: str, output_dir: Path, now: dt.datetime) ->
 
 
 def digest(content: str | bytes | Path) -> str:
-    """What identifies an output file's content; a copied file by its source's size and time."""
+    """What identifies an output file's content, ending with its size; a copied file
+    by its source's path, size and modification time."""
     if isinstance(content, Path):
         stat = content.stat()
-        return f"file:{content}:{stat.st_size}:{stat.st_mtime_ns}"
+        return f"file:{content}:{stat.st_mtime_ns}:{stat.st_size}"
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return f"{hashlib.blake2b(data, digest_size=16).hexdigest()}:{len(data)}"
+
+
+def size(digest: str) -> int:
+    """The size of the file a `digest` identifies."""
+    return int(digest.rpartition(":")[2])

@@ -12,6 +12,7 @@ from . import build as build_stage
 from .serve import serve as serve_site
 from . import scaffold
 from .errors import ContentError, Problem
+from .progress import Bar, Stages
 from .schema import write_schemas
 
 DESCRIPTION = """\
@@ -39,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true",
                        help="build everything from scratch, ignoring what earlier builds left in .shownotes-cache/")
     build.add_argument("--quiet", action="store_true", help="print only errors")
+    build.add_argument("--verbose", action="store_true", help="also print how long each stage took and what it did")
 
     serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1, rebuild on change",
                                 description="Build the site, serve it on 127.0.0.1 and rebuild and reload "
@@ -116,8 +118,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "build":
-            result = build_stage.build(site, args.output or site / "output", drafts=args.drafts, clean=args.clean)
+            stages = Bar() if Bar.wanted() and not args.quiet else Stages()
+            try:
+                result = build_stage.build(site, args.output or site / "output", drafts=args.drafts,
+                                           clean=args.clean, stages=stages)
+            finally:
+                stages.close()
             print_problems(result.warnings)
+            if args.verbose:
+                print("\n".join(stages.table()))
             if not args.quiet:
                 print(f"{result.summary()}: {args.output or site / 'output'}")
             return 0
@@ -132,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             output = args.output or site / "output"
 
+            session = build_stage.Session()
+
             def rebuild() -> str:
                 # One process: forking beside the server's threads is not safe.
-                return build_stage.build(site, output, drafts=args.drafts, processes=1).summary()
+                return build_stage.build(site, output, drafts=args.drafts, processes=1, session=session).summary()
 
             return serve_site(site, output, args.port, rebuild)
         if args.command == "schema":

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -64,16 +65,25 @@ Loaded = tuple[Any, list[Problem], Marks | None]
 # Parsed files, kept in memory (serve) and on disk between builds. Marks are not
 # stored: they are read again when a message needs them.
 FILES = cache.FileResults("files", keep=lambda loaded: (loaded[0], loaded[1], None))
-# Parsed transcripts: (transcript, problems); each transcript is read back only when used.
-TRANSCRIPTS = cache.FileResults("transcripts", spill=True)
+# Parsed transcripts: (transcript, problems). Only problems are stored: parsing a
+# transcript again costs about as much as reading it back, and few builds need one.
+TRANSCRIPTS = cache.FileResults("transcripts", keep=lambda parsed: (None, parsed[1]))
 
 
-def _cached(path: Path, rel: str, sources: dict[str, Source], report: Report,
-            compute: Callable[[], Loaded]) -> Any:
-    model, problems, marks = FILES.get(path, (), compute)
-    sources[rel] = Source(path, rel, marks)
-    report.extend(problems)
-    return model
+Job = tuple[Path, str, Callable[[], Loaded]]  # a file, its path relative to the site, how to load it
+
+
+def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, processes: int) -> list[Any]:
+    """The model of each file (None for a file with errors), parsing the files that changed
+    over several processes when there are many."""
+    FILES.fill([(path, (), compute) for path, _, compute in jobs if not FILES.current(path, ())], processes)
+    models = []
+    for path, rel, compute in jobs:
+        model, problems, marks = FILES.get(path, (), compute)
+        sources[rel] = Source(path, rel, marks)
+        report.extend(problems)
+        models.append(model)
+    return models
 
 
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:
@@ -111,18 +121,16 @@ def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> 
 def load_by_id(folder: Path, root: Path, model: type[M], sources: dict[str, Source],
                report: Report) -> dict[str, M]:
     """People and sponsors: one YAML file each, the id is the file name."""
-    found: dict[str, M] = {}
+    jobs: list[Job] = []
     for path in _yaml_files(folder):
         rel = path.relative_to(root).as_posix()
         if not ID_FILE.match(path.name):
             report.error(rel, 0, 0, "", "the file name is the id: use lowercase "
                          "letters, digits, - and _, such as brian.yaml")
             continue
-        item = _cached(path, rel, sources, report, lambda: _model_file(
-            path, rel, model, {"id": path.stem, "source": rel}))
-        if item:
-            found[path.stem] = item
-    return found
+        jobs.append((path, rel, partial(_model_file, path, rel, model, {"id": path.stem, "source": rel})))
+    items = _load_all(jobs, sources, report, 1)
+    return {path.stem: item for (path, _, _), item in zip(jobs, items) if item}
 
 
 def _episode_file(path: Path, rel: str, slug: str, number: int) -> Loaded:
@@ -134,8 +142,9 @@ def _episode_file(path: Path, rel: str, slug: str, number: int) -> Loaded:
     return episode, problems, marks
 
 
-def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Episode]:
-    episodes = []
+def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: Report,
+                  processes: int = 1) -> list[Episode]:
+    jobs: list[Job] = []
     for path in _yaml_files(folder):
         rel = path.relative_to(root).as_posix()
         name = EPISODE_FILE.match(path.name)
@@ -143,11 +152,8 @@ def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: 
             report.error(rel, 0, 0, "", "an episode file is named by its number, such as 029.yaml or "
                          "029-some-slug.yaml (lowercase slug)")
             continue
-        episode = _cached(path, rel, sources, report, lambda: _episode_file(
-            path, rel, name.group(2) or "", int(name.group(1))))
-        if episode is not None:
-            episodes.append(episode)
-    return episodes
+        jobs.append((path, rel, partial(_episode_file, path, rel, name.group(2) or "", int(name.group(1)))))
+    return [e for e in _load_all(jobs, sources, report, processes) if e is not None]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -181,7 +187,7 @@ def _submission_file(path: Path, rel: str, date: dt.date) -> Loaded:
 
 
 def load_submissions(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Submission]:
-    found = []
+    jobs: list[Job] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         name = SUBMISSION_FILE.match(path.name)
@@ -194,10 +200,8 @@ def load_submissions(folder: Path, root: Path, sources: dict[str, Source], repor
         except ValueError:
             report.error(rel, 0, 0, "", f"{name.group(1)} in the file name is not a real date; use YYYY-MM-DD")
             continue
-        submission = _cached(path, rel, sources, report, lambda: _submission_file(path, rel, date))
-        if submission is not None:
-            found.append(submission)
-    return found
+        jobs.append((path, rel, partial(_submission_file, path, rel, date)))
+    return [s for s in _load_all(jobs, sources, report, 1) if s is not None]
 
 
 def check_duplicate_links(suggested: list[Submission], episodes: list[Episode],
@@ -296,8 +300,8 @@ class Transcripts(Mapping[int, Transcript]):
 
     def __getitem__(self, number: int) -> Transcript:
         path, rel, duration = self.files[number]
-        found = TRANSCRIPTS.first(self.root, path)
-        if found is None:  # its cache file is gone: parse it again
+        found = _transcript(path, rel, duration)
+        if found is None:  # only its problems came from the build cache
             TRANSCRIPTS.forget(path)
             found = _transcript(path, rel, duration)
         return found
@@ -325,9 +329,11 @@ def _transcript(path: Path, rel: str, duration: int | None, report: Report | Non
     return transcript
 
 
-def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) -> tuple[Show, list[Problem]]:
+def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
+              processes: int = 1) -> tuple[Show, list[Problem]]:
     """Load and cross-check the content folder. Returns the show and its warnings;
-    raises ContentError with every error found. Unchanged files come from the build cache."""
+    raises ContentError with every error found. Unchanged files come from the build
+    cache; changed ones are parsed over `processes` processes when there are many."""
     FILES.read(root)
     TRANSCRIPTS.read(root)
     report = Report()
@@ -337,7 +343,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
     sponsors = load_by_id(content / "sponsors", root, Sponsor, sources, report)
     suggested = load_submissions(content / "submissions", root, sources, report)
     submissions = {sub.id: sub for sub in suggested}
-    loaded = load_episodes(content / "episodes", root, sources, report)
+    loaded = load_episodes(content / "episodes", root, sources, report, processes)
     check_duplicate_links(suggested, loaded, sources, report)
 
     seen: dict[int, str] = {}
@@ -357,10 +363,14 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None) 
         transcript_path = find_transcript(episode, source, content, report)
         if transcript_path:
             rel = transcript_path.resolve().relative_to(root.resolve()).as_posix()
-            _transcript(transcript_path, rel, episode.audio.duration, report)
             found_transcripts[episode.number] = (transcript_path, rel, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)
+    TRANSCRIPTS.fill([(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))
+                      for path, rel, duration in found_transcripts.values()
+                      if not TRANSCRIPTS.current(path, (duration,))], processes)
+    for path, rel, duration in found_transcripts.values():
+        _transcript(path, rel, duration, report)
 
     report.raise_if_errors()
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from typing import Iterable
+from typing import Callable, Iterable
 
 import markdown
 import nh3
@@ -85,10 +85,12 @@ def rendered(texts: Iterable[str]) -> dict[str, str]:
     return {t: _rendered[t] for t in texts if t in _rendered}
 
 
-def render_all(texts: Iterable[str], processes: int = 1) -> None:
-    """Fill the cache for many texts at once, over several processes for a big site."""
+def render_all(texts: Iterable[str], processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> int:
+    """Fill the cache for many texts at once, over several processes for a big site.
+    Returns how many were not in the cache."""
     todo = sorted({t for t in texts if t not in _rendered})
-    _rendered.update(zip(todo, map_ordered(_render, todo, processes)))
+    _rendered.update(zip(todo, map_ordered(_render, todo, processes, advance)))
+    return len(todo)
 
 
 def _render(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
+from .cache import digest
 from .parallel import map_ordered
 
 Files = dict[str, "str | bytes"]
@@ -36,11 +37,6 @@ class Unit:
     id: str
     key: str
     make: Callable[[], Files]
-
-
-def digest(content: str | bytes) -> str:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Fingerprints:
@@ -97,13 +93,20 @@ def _made(unit: Unit) -> tuple[Files, dict[str, str]]:
     return files, {path: digest(content) for path, content in files.items()}
 
 
-def make_units(units: list[Unit], previous: Memo | None, processes: int = 1
-               ) -> tuple[Files, dict[str, str], Memo]:
-    """Make the units whose key changed. Returns the files made, the digest of every
-    file of every unit (made or kept), and the memo for the next build."""
+def stale(units: list[Unit], previous: Memo | None) -> list[Unit]:
+    """The units whose key is not the one they had in the last build."""
     previous = previous or {}
-    todo = [u for u in units if previous.get(u.id, ("",))[0] != u.key]
-    made = dict(zip((u.id for u in todo), map_ordered(_made, todo, processes)))
+    return [u for u in units if previous.get(u.id, ("",))[0] != u.key]
+
+
+def make_units(units: list[Unit], previous: Memo | None, processes: int = 1,
+               advance: Callable[[int], None] = lambda done: None) -> tuple[Files, dict[str, str], Memo]:
+    """Make the stale units. Returns the files made, the digest of every file of every
+    unit (made or kept), and the memo for the next build."""
+    previous = previous or {}
+    todo = stale(units, previous)
+    advance(len(units) - len(todo))
+    made = dict(zip((u.id for u in todo), map_ordered(_made, todo, processes, advance)))
     files: Files = {}
     digests: dict[str, str] = {}
     memo: Memo = {}

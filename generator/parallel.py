@@ -15,6 +15,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 64  # below this, starting processes costs more than it saves
+CHUNK = 32  # items per task: small enough to show progress, large enough to cost little
 _job: tuple[Callable, list[Sequence]] | None = None
 
 
@@ -27,19 +28,26 @@ def _run_chunk(index: int) -> list:
     return [func(item) for item in chunks[index]]
 
 
-def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
-    """[func(x) for x in items], over `processes` forked workers when it is worth it."""
+def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
+                advance: Callable[[int], None] = lambda done: None) -> list[R]:
+    """[func(x) for x in items], over `processes` forked workers when it is worth it.
+    `advance(n)` is called in this process as each n items are done."""
     global _job
     if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
-    chunks = [items[i::processes] for i in range(processes)]  # interleaved: similar work per worker
+        results = []
+        for item in items:
+            results.append(func(item))
+            advance(1)
+        return results
+    count = max(processes, len(items) // CHUNK)
+    chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
     _job = (func, chunks)
+    results: list = [None] * len(items)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            parts = pool.map(_run_chunk, range(processes))
+            for i, part in enumerate(pool.imap(_run_chunk, range(count))):
+                results[i::count] = part
+                advance(len(part))
     finally:
         _job = None
-    results: list = [None] * len(items)
-    for i, part in enumerate(parts):
-        results[i::processes] = part
     return results

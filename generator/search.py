@@ -33,7 +33,8 @@ from typing import Any, Callable
 
 from . import urls
 from .config import Config
-from .memo import Fingerprints, Unit, digest
+from .cache import digest
+from .memo import Fingerprints, Unit
 from .parallel import map_ordered
 from .models import Episode, Show, Transcript
 from .theme import format_date
@@ -334,7 +335,7 @@ EMPTY = {"docs": {}, "buckets": 0, "raw": 0, "bucket_keys": {}}
 
 
 def index_units(show: Show, config: Config, store: Store | None, fingerprints: Fingerprints,
-                version: str, processes: int = 1) -> list[Unit]:
+                version: str, processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> list[Unit]:
     """The search index as units: one per episode (its records), one per bucket, and the
     manifest. With the `store` of the last build, only the episodes whose content changed
     are indexed again, and only the buckets of the terms they changed are rebuilt."""
@@ -342,19 +343,20 @@ def index_units(show: Show, config: Config, store: Store | None, fingerprints: F
         _stems.clear()
     state = (store.get("state") if store else None) or EMPTY
     try:
-        return _index_units(show, store, state, fingerprints, version, processes)
+        return _index_units(show, store, state, fingerprints, version, processes, advance)
     except _Lost:
         store.pending.clear()
-        return _index_units(show, store, EMPTY, fingerprints, version, processes)
+        return _index_units(show, store, EMPTY, fingerprints, version, processes, advance)
 
 
 def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fingerprints,
-                 version: str, processes: int) -> list[Unit]:
+                 version: str, processes: int, advance: Callable[[int], None]) -> list[Unit]:
     episodes = sorted(show.episodes, key=lambda e: e.number)
     keys = {e.number: _doc_key(e, show, fingerprints, version) for e in episodes}
     full = not state["docs"]
     todo = [e for e in episodes if full or state["docs"].get(e.number) != keys[e.number]]
-    done = dict(zip((e.number for e in todo), map_ordered(partial(_computed, show=show), todo, processes)))
+    advance(len(episodes) - len(todo))
+    done = dict(zip((e.number for e in todo), map_ordered(partial(_computed, show=show), todo, processes, advance)))
     gone = [n for n in state["docs"] if n not in keys]
 
     # Every term whose postings changed, and its new list (the old one from its bucket).

@@ -94,7 +94,8 @@ def test_drafts_flag(example_site, tmp_path):
 def test_build_reports_pages_and_time(example_site, capsys):
     assert main(["build", "--site", str(example_site)]) == 0
     out = capsys.readouterr().out
-    assert re.match(r"Built 6 episodes, \d+ pages, \d+ files \(\d+ written\) in \d+\.\d\d s: ", out), out
+    assert re.match(r"6 episodes, 61 pages, 3 feeds, search index \d+ KB in \d+\.\d\d s "
+                    r"\(\d+ of \d+ files written\): ", out), out
     assert main(["build", "--site", str(example_site)]) == 0
     assert capsys.readouterr().out.startswith("Nothing changed since the last build (checked in ")
 
