@@ -1,0 +1,183 @@
+"""Incremental builds: a rebuild makes only what an edit touches, in a fresh process too,
+and its output is always the clean build's, byte for byte."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cache, load, markup, search
+from generator.build import build
+from generator.links import normalize_url, rough_key
+from tests.test_build import snapshot
+
+
+def forget_memory() -> None:
+    """What a new process knows: only what the build cache on disk says."""
+    for results in (load.FILES, load.TRANSCRIPTS):
+        results.entries.clear()
+        results.sites.clear()
+    markup._rendered.clear()
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """A rewritten file is renamed into place, so it gets a new inode."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, inode in after.items() if before.get(path) != inode} | (before.keys() - after.keys())
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
+    output = example_site / "output"
+    build(example_site, output)
+    before = inodes(output)
+    forget_memory()
+    edit(example_site / "content/episodes/030-numpy-anaconda-django.yaml", "notes: |", "notes: |\n      Zymurgy first.")
+    result = build(example_site, output)
+
+    changed = rewritten(before, inodes(output))
+    pages = {p for p in changed if p.endswith(".html")}
+    # The episode and the pages that list it (its neighbours only link to it by title, unchanged).
+    assert "episodes/30/index.html" in pages
+    assert not {p for p in pages if re.fullmatch(r"episodes/(27|28|29|31|32)/index\.html", p)}
+    assert {"feed.xml", "feed/full.xml", "feed.json", "search/manifest.json"} <= changed
+    assert not {p for p in changed if p.startswith("episodes/") and "transcript" in p}  # transcripts unchanged
+    assert not {p for p in changed if p.startswith("search/e/") and not p.startswith("search/e/30/")}
+    assert len(changed) < 25 and result.written == len(changed)
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_a_template_edit_remakes_only_the_pages_that_use_it(example_site, tmp_path):
+    output = example_site / "output"
+    build(example_site, output)
+    before = inodes(output)
+    forget_memory()
+    theme = example_site / "themes/default/templates"
+    theme.mkdir(parents=True)
+    original = (Path(__file__).parent.parent / "themes/default/templates/transcript.html").read_text()
+    (theme / "transcript.html").write_text(original.replace("Transcript</h2>", "Full transcript</h2>"))
+    build(example_site, output)
+
+    changed = rewritten(before, inodes(output))
+    assert changed == {"episodes/29/index.html", "episodes/30/index.html"}  # the two with transcripts
+    assert "Full transcript" in (output / "episodes/29/index.html").read_text()
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_a_fresh_process_renders_only_what_changed(example_site):
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(example_site), "--verbose"],
+                              capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
+        return done.stdout
+
+    run()
+    edit(example_site / "content/episodes/031.yaml", "notes: |", "notes: |\n      A **new** line.")
+    out = run()
+    assert re.search(r"markdown .* 1 of \d+ rendered", out), out
+    made, total = map(int, re.search(r"render .* (\d+) of ([\d,]+) pages and file groups made", out).groups())
+    assert 1 <= made < total / 2, out  # the episode, its neighbours, the pages that list it, its search shards
+
+
+def test_a_damaged_build_cache_costs_time_not_correctness(example_site, tmp_path):
+    output = example_site / "output"
+    build(example_site, output)
+    folder = example_site / cache.CACHE_DIR
+    (folder / "units.pickle").write_bytes(b"not a pickle")
+    for doc in (folder / "search").glob("doc-*"):
+        doc.unlink()
+    (folder / "files.pickle").write_bytes((folder / "files.pickle").read_bytes()[:100])
+    forget_memory()
+    edit(example_site / "content/episodes/029.yaml", "title: ", "title: Repaired ")
+    build(example_site, output)
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert "Repaired" in (output / "episodes/29/index.html").read_text()
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(example_site):
+    """A file changed just before a build may change again within the file system's clock
+    tick; such a file is compared by content, not by size and time."""
+    output = example_site / "output"
+    path = example_site / "content/episodes/031.yaml"
+    os.utime(path)  # just edited
+    build(example_site, output)
+    stat = path.stat()
+    forget_memory()
+    text = path.read_text()
+    title = re.search(r"title: (.*)", text).group(1)
+    path.write_text(text.replace(f"title: {title}", f"title: {title[:-1]}Q", 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    build(example_site, output)
+    assert f"{title[:-1]}Q" in (output / "episodes/31/index.html").read_text()
+
+
+@pytest.mark.parametrize("bucket_bytes", [20_000, 300])
+def test_search_updates_equal_a_clean_index(example_site, tmp_path, monkeypatch, bucket_bytes):
+    """Also when an edit adds enough words to change the number of buckets (small buckets)."""
+    monkeypatch.setattr(search, "BUCKET_BYTES", bucket_bytes)
+    output = example_site / "output"
+    build(example_site, output)
+    buckets = len(list((output / "search/s").iterdir()))
+    words = " ".join(f"zeta{n}word" for n in range(5000))
+    edit(example_site / "content/episodes/028.yaml", "notes: |", f"notes: |\n      {words}")
+    build(example_site, output)
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    if bucket_bytes < 1000:
+        assert len(list((output / "search/s").iterdir())) > buckets
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://www.Example.org/a/?utm_source=x&b=1&fbclid=3#top", "http://example.org/a?b=1"),
+    ("https://user@example.org:443/Path/", "https://example.org/Path"),
+    ("HTTPS://EXAMPLE.ORG", "https://example.org/"),
+])
+def test_the_rough_link_key_never_separates_equal_links(a, b):
+    assert normalize_url(a) == normalize_url(b)
+    assert rough_key(a) == rough_key(b)
+
+
+def test_verbose_prints_each_stage(example_site, capsys):
+    from generator.cli import main
+
+    assert main(["build", "--site", str(example_site), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    stages = re.findall(r"^  (\w+) +\d+\.\d{3} s", out, re.M)
+    assert stages == ["check", "load", "markdown", "keys", "search", "render", "feed", "write", "remember"], out
+
+
+def test_a_long_build_on_a_terminal_shows_a_progress_bar(tmp_path, monkeypatch):
+    """In a pseudo-terminal, as a person would run it; the bar appears after a second."""
+    import pty
+
+    from bench.archive import write_archive
+
+    write_archive(tmp_path / "site", 160, transcript_kb=12)
+    command = [sys.executable, "-m", "generator", "build", "--site", str(tmp_path / "site"), "--clean"]
+    chunks: list[bytes] = []
+
+    def read(fd: int) -> bytes:
+        data = os.read(fd, 65536)
+        chunks.append(data)
+        return data
+
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    assert pty.spawn(command, read) == 0
+    shown = b"".join(chunks).decode(errors="replace")
+    assert "━" in shown and re.search(r"(render|search|markdown|load)", shown), shown[-2000:]
+    assert re.search(r"160 episodes, \d+ pages, 3 feeds, search index [\d.]+ MB in [\d.]+ s", shown), shown[-500:]
