@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import cache, feed, feedlint, markup, memo, pages, parallel, search, theme, transcripts
 from .config import Config, load_config
@@ -58,12 +60,13 @@ class Previous:
         return cls(cache.load_state(site_dir), cache.read_pickle(site_dir, MEMO),
                    cache.read_pickle(site_dir, FEED) or {})
 
-    def write(self, site_dir: Path, show: Show, store: search.Store) -> None:
+    def write(self, site_dir: Path, show: Show, stored: dict[str, Any]) -> None:
+        """Keep it, and the search index's `stored` values, in the build cache."""
         save_cache(site_dir)
         cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
         cache.write_pickle(site_dir, MEMO, self.memo)
         cache.write_pickle(site_dir, FEED, self.feed_items)
-        for name, value in store.pending.items():
+        for name, value in stored.items():
             cache.write_pickle(site_dir, f"search/{name}", value)
         cache.save_state(site_dir, self.state)
 
@@ -107,8 +110,8 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
         units += transcripts.transcript_units(show.transcripts, version)
     with stages.stage("search", len(show.episodes)) as notes:
-        units += search.index_units(show, config, store if previous.memo else None, fingerprints, version,
-                                    processes, stages.advance)
+        units += search.index_units(show, config, store, fingerprints, version, processes, stages.advance,
+                                    start_over=previous.memo is None)
     with stages.stage("render", len(units)) as notes:
         notes.append(f"{len(memo.stale(units, previous.memo)):,} of {len(units):,} pages and file groups made")
         made, digests, new_memo = memo.make_units(units, previous.memo, processes, stages.advance)
@@ -156,23 +159,29 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     known = bool(state.manifest) and state.output == target and state.output_inode == cache.output_inode(output_dir)
     if not known:
         previous = Previous(feed_items=previous.feed_items)
-    store = search.Store(lambda name: cache.read_pickle(site_dir, f"search/{name}"))
-    outputs, digests, page_count, new_memo = render_site(
-        site_dir, config, show, previous, store, stages, processes)
-    with stages.stage("write") as notes:
-        manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
-        cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
-        written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
-                             digest_of=lambda path: _digest_on_disk(path, outputs.files.get(
-                                 path.relative_to(output_dir).as_posix())))
-        notes.append(f"{written:,} files written or removed")
+    store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
+    try:
+        outputs, digests, page_count, new_memo = render_site(
+            site_dir, config, show, previous, store, stages, processes)
+        with stages.stage("write") as notes:
+            manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
+            cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
+            written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
+                                 digest_of=lambda path: _digest_on_disk(path, outputs.files.get(
+                                     path.relative_to(output_dir).as_posix())))
+            notes.append(f"{written:,} files written or removed")
+    except BaseException:
+        if session:  # what it holds may be half updated: start again from the build cache
+            session.forget()
+        raise
     release = show.next_release.isoformat() if show.next_release else None
     done = Previous(cache.State(inputs, target, cache.output_inode(output_dir), release, manifest),
                     new_memo, previous.feed_items)
     with stages.stage("remember"):
         if session:
-            session.previous = done
-        done.write(site_dir, show, store)
+            session.keep(site_dir, show, done, store.pending)
+        else:
+            done.write(site_dir, show, store.pending)
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
                        time.perf_counter() - started, warnings, feeds=sum(1 for p in manifest if _is_feed(p)),
                        search_bytes=sum(cache.size(d) for p, d in manifest.items() if p.startswith("search/")))
@@ -190,11 +199,33 @@ def _is_feed(path: str) -> bool:
     return path in ("feed.xml", "feed.json") or path.startswith("feed/")
 
 
-@dataclass
 class Session:
-    """What a long-running process (serve) keeps between builds."""
+    """What a long-running process (serve) keeps in memory between builds, writing it
+    to the build cache only when it closes: a rebuild then touches little but output/."""
 
-    previous: Previous | None = None
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.forget()
+
+    def forget(self) -> None:
+        self.previous: Previous | None = None
+        self.stored: dict[str, Any] = {}  # the search index's values, by name
+        self.show: Show | None = None
+
+    def read(self, name: str) -> Any:
+        """A search index value: the last build's if it changed it, else the build cache's."""
+        if name in self.stored:
+            return pickle.loads(pickle.dumps(self.stored[name]))  # a copy: the index updates it in place
+        return cache.read_pickle(self.site_dir, f"search/{name}")
+
+    def keep(self, site_dir: Path, show: Show, done: Previous, stored: dict[str, Any]) -> None:
+        self.previous, self.show = done, show
+        self.stored.update(stored)
+
+    def close(self) -> None:
+        if self.previous and self.show:
+            self.previous.write(self.site_dir, self.show, self.stored)
+        self.forget()
 
 
 def check(site_dir: Path) -> list[Problem]:

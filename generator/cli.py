@@ -141,13 +141,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             output = args.output or site / "output"
 
-            session = build_stage.Session()
+            session = build_stage.Session(site)
 
             def rebuild() -> str:
                 # One process: forking beside the server's threads is not safe.
                 return build_stage.build(site, output, drafts=args.drafts, processes=1, session=session).summary()
 
-            return serve_site(site, output, args.port, rebuild)
+            try:
+                return serve_site(site, output, args.port, rebuild)
+            finally:
+                session.close()
         if args.command == "schema":
             for path in write_schemas(args.output or site / "schemas"):
                 print(f"Wrote {path}")

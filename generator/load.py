@@ -239,7 +239,10 @@ def inside(base: Path, relative: str) -> Path | None:
     return target if target.is_relative_to(base.resolve()) else None
 
 
-def find_transcript(episode: Episode, source: Source, content: Path, report: Report) -> Path | None:
+def find_transcript(episode: Episode, source: Source, content: Path, report: Report,
+                    in_folder: set[str]) -> Path | None:
+    """The episode's transcript: the file it names, else transcripts/029.txt (.vtt, .srt) or
+    29.txt; `in_folder` holds the names of the files in content/transcripts/."""
     if episode.transcript:
         path = inside(content, episode.transcript)
         where = source.at("transcript")
@@ -254,11 +257,10 @@ def find_transcript(episode: Episode, source: Source, content: Path, report: Rep
         else:
             return path
         return None
-    folder = content / "transcripts"
     for stem in (f"{episode.number:03d}", str(episode.number)):
         for suffix in TRANSCRIPT_SUFFIXES:
-            if (folder / (stem + suffix)).is_file():
-                return folder / (stem + suffix)
+            if stem + suffix in in_folder:
+                return content / "transcripts" / (stem + suffix)
     return None
 
 
@@ -349,6 +351,9 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
     seen: dict[int, str] = {}
     episodes: list[Episode] = []
     found_transcripts: dict[int, tuple[Path, str, int | None]] = {}
+    folder = content / "transcripts"
+    in_folder = {entry.name for entry in os.scandir(folder) if entry.is_file()} if folder.is_dir() else set()
+    resolved_root = root.resolve()
     now = now or dt.datetime.now(dt.timezone.utc)
     for episode in loaded:
         source = sources[episode.source]
@@ -360,9 +365,10 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
         check_references(episode, source, people, sponsors, submissions, report)
         episode = resolve_audio(episode, source, content, report)
         episode = resolve_submissions(episode, submissions)
-        transcript_path = find_transcript(episode, source, content, report)
+        transcript_path = find_transcript(episode, source, content, report, in_folder)
         if transcript_path:
-            rel = transcript_path.resolve().relative_to(root.resolve()).as_posix()
+            rel = f"content/transcripts/{transcript_path.name}" if transcript_path.parent == folder else \
+                os.path.relpath(transcript_path.resolve(), resolved_root).replace(os.sep, "/")
             found_transcripts[episode.number] = (transcript_path, rel, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 import jinja2
@@ -180,7 +181,8 @@ def site_pages(show: Show, config: Config) -> list[Page]:
                      "transcript": transcript,
                      "transcript_body": transcript and Deferred(
                          transcript.digest, lambda t=transcript: transcript_html(t.make())),
-                     "jsonld": episode_jsonld(config, episode, show.people)},
+                     # Made from the episode, the settings and the people, which the key covers.
+                     "jsonld": Deferred("", partial(episode_jsonld, config, episode, show.people))},
             lastmod=episode.published.date().isoformat()))
 
     seen = appearances(show)

@@ -335,13 +335,15 @@ EMPTY = {"docs": {}, "buckets": 0, "raw": 0, "bucket_keys": {}}
 
 
 def index_units(show: Show, config: Config, store: Store | None, fingerprints: Fingerprints,
-                version: str, processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> list[Unit]:
+                version: str, processes: int = 1, advance: Callable[[int], None] = lambda done: None,
+                start_over: bool = False) -> list[Unit]:
     """The search index as units: one per episode (its records), one per bucket, and the
     manifest. With the `store` of the last build, only the episodes whose content changed
-    are indexed again, and only the buckets of the terms they changed are rebuilt."""
+    are indexed again, and only the buckets of the terms they changed are rebuilt.
+    `start_over` ignores what the store holds (and replaces it)."""
     if len(_stems) > 500_000:  # a long `serve` session: forget words of old edits
         _stems.clear()
-    state = (store.get("state") if store else None) or EMPTY
+    state = (None if start_over or store is None else store.get("state")) or EMPTY
     try:
         return _index_units(show, store, state, fingerprints, version, processes, advance)
     except _Lost:
