@@ -55,10 +55,9 @@ class Previous:
     feed_items: dict = field(default_factory=dict)
 
     @classmethod
-    def read(cls, site_dir: Path) -> Previous:
+    def read(cls, site_dir: Path, state: cache.State) -> Previous:
         markup.remember(cache.read_pickle(site_dir, MARKDOWN) or {})
-        return cls(cache.load_state(site_dir), cache.read_pickle(site_dir, MEMO),
-                   cache.read_pickle(site_dir, FEED) or {})
+        return cls(state, cache.read_pickle(site_dir, MEMO), cache.read_pickle(site_dir, FEED) or {})
 
     def write(self, site_dir: Path, show: Show, stored: dict[str, Any]) -> None:
         """Keep it, and the search index's `stored` values, in the build cache."""
@@ -140,15 +139,11 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
     with stages.stage("check"):
-        if clean:
-            previous = Previous()
-        elif session and session.previous:
-            previous = session.previous
-        else:
-            previous = Previous.read(site_dir)
-        inputs = cache.fingerprint(site_dir, drafts, target)
-        if cache.is_current(previous.state, inputs, output_dir, now):
-            return BuildResult(0, 0, len(previous.state.manifest), 0, time.perf_counter() - started, [])
+        kept = session.previous if session else None
+        state, inputs, current = cache.unchanged(site_dir, output_dir, drafts, now, kept.state if kept else None)
+        if current and not clean:
+            return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
+        previous = Previous() if clean else kept or Previous.read(site_dir, state)
 
     processes = parallel.workers() if processes is None else processes
     with stages.stage("load") as notes:

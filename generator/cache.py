@@ -192,6 +192,15 @@ def output_inode(output_dir: Path) -> int:
         return 0
 
 
+def unchanged(site_dir: Path, output_dir: Path, drafts: bool, now: dt.datetime,
+              state: State | None = None) -> tuple[State, str, bool]:
+    """The last build's state (read unless given), the inputs' fingerprint now, and whether
+    nothing changed since that build. Cheap, and imports nothing heavy: a no-op build is only this."""
+    state = state or load_state(site_dir)
+    inputs = fingerprint(site_dir, drafts, str(output_dir.resolve()))
+    return state, inputs, is_current(state, inputs, output_dir, now)
+
+
 def is_current(state: State, inputs: str, output_dir: Path, now: dt.datetime) -> bool:
     """Nothing changed since the last build, its output is still there, and no draft went live."""
     if not state.inputs or state.inputs != inputs or state.output != str(output_dir.resolve()):

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from . import build as build_stage
-from .serve import serve as serve_site
-from . import scaffold
-from .errors import ContentError, Problem
+from typing import TYPE_CHECKING
+
+from .errors import ContentError
 from .progress import Bar, Stages
-from .schema import write_schemas
+
+if TYPE_CHECKING:
+    from .errors import Problem
+# The other stages are imported where they are used: a build with nothing to do
+# should not pay for loading Jinja, pydantic and feedgen.
 
 DESCRIPTION = """\
 shownotes turns a podcast's folder (site.toml and content/) into a static
@@ -103,6 +107,8 @@ def new_submission(args: argparse.Namespace) -> Path | None:
     if missing:
         print(f"shownotes new submission: give {', '.join(missing)}", file=sys.stderr)
         return None
+    from . import scaffold
+
     try:
         return scaffold.new_submission(args.site, **values)
     except ValueError as exc:
@@ -117,7 +123,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shownotes: no such folder: {site}", file=sys.stderr)
         return 2
     try:
+        if args.command == "build" and not args.clean:
+            import datetime as dt
+
+            from . import cache
+
+            output = args.output or site / "output"
+            started = time.perf_counter()
+            if cache.unchanged(site, output, args.drafts, dt.datetime.now(dt.timezone.utc))[2]:
+                if not args.quiet:
+                    print(f"Nothing changed since the last build (checked in {time.perf_counter() - started:.2f} s): "
+                          f"{output}")
+                return 0
         if args.command == "build":
+            from . import build as build_stage
+
             stages = Bar() if Bar.wanted() and not args.quiet else Stages()
             try:
                 result = build_stage.build(site, args.output or site / "output", drafts=args.drafts,
@@ -131,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{result.summary()}: {args.output or site / 'output'}")
             return 0
         if args.command == "check":
+            from . import build as build_stage
+
             problems = build_stage.check(site)
             if args.paths:
                 wanted = {p.resolve() for p in args.paths}
@@ -139,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Checked {site.resolve().name}: {count(problems)}", file=sys.stderr)
             return 1 if any(p.severity == "error" for p in problems) else 0
         if args.command == "serve":
+            from . import build as build_stage
+            from .serve import serve as serve_site
+
             output = args.output or site / "output"
 
             session = build_stage.Session(site)
@@ -152,10 +177,14 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 session.close()
         if args.command == "schema":
+            from .schema import write_schemas
+
             for path in write_schemas(args.output or site / "schemas"):
                 print(f"Wrote {path}")
             return 0
         if args.command == "new":
+            from . import scaffold
+
             path = scaffold.new_episode(site) if args.kind == "episode" else new_submission(args)
             if path is None:
                 return 2

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # pydantic is imported by the loader; a no-op build never needs it
+    from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True, order=True)
@@ -124,6 +125,8 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         for candidate in list(candidates):
             candidates += getattr(candidate, "__args__", ())
+        from pydantic import BaseModel
+
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model)
     return model
 

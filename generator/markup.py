@@ -6,6 +6,7 @@ cached: the same notes appear on the episode page, in the feed and in search.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -47,15 +48,15 @@ class AutolinkExtension(markdown.Extension):
         md.inlinePatterns.register(BareUrl(BARE_URL, md), "bare_url", 95)
 
 
-def _new_markdown() -> markdown.Markdown:
+@functools.cache
+def _markdown() -> markdown.Markdown:
+    """One converter, made when first needed: its extensions load Pygments."""
     return markdown.Markdown(
         extensions=["fenced_code", "codehilite", "tables", "sane_lists", AutolinkExtension()],
         extension_configs={"codehilite": {"guess_lang": False, "css_class": "highlight"}},
         output_format="html",
     )
 
-
-_md = _new_markdown()
 
 
 def sanitize(html_text: str) -> str:
@@ -99,7 +100,7 @@ def _render(text: str) -> str:
     if not text.strip():
         return ""
     try:
-        raw = _md.reset().convert(text)
+        raw = _markdown().reset().convert(text)
     except Exception:  # a markdown bug must not stop a build; show the text as written
         raw = "<p>" + html.escape(text) + "</p>"
     return sanitize(raw)
