@@ -1,7 +1,9 @@
-"""The whole pipeline on one screen: load and check everything, render, then write.
+"""The whole pipeline: load and check everything, render what changed, then write.
 
-config -> load -> pages | feed | transcripts | search -> write. Nothing is
-written until every stage has succeeded.
+config -> load -> markdown -> pages | transcripts | search -> feed -> write.
+Nothing is written until every stage has succeeded. What a build leaves in
+.shownotes-cache/ (Previous) lets the next one make only the pages and files
+whose inputs changed; `serve` keeps it in memory instead (Session).
 """
 from __future__ import annotations
 
@@ -104,11 +106,11 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         texts = pages.markdown_texts(show)
         notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(set(texts)):,} rendered")
     fingerprints, version = memo.Fingerprints(), cache.program_version()
-    with stages.stage("keys") as notes:
+    with stages.stage("keys"):
         site_pages = pages.site_pages(show, config)
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
         units += transcripts.transcript_units(show.transcripts, version)
-    with stages.stage("search", len(show.episodes)) as notes:
+    with stages.stage("search", len(show.episodes)):
         units += search.index_units(show, config, store, fingerprints, version, processes, stages.advance,
                                     start_over=previous.memo is None)
     with stages.stage("render", len(units)) as notes:
@@ -174,7 +176,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
                     new_memo, previous.feed_items)
     with stages.stage("remember"):
         if session:
-            session.keep(site_dir, show, done, store.pending)
+            session.keep(show, done, store.pending)
         else:
             done.write(site_dir, show, store.pending)
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
@@ -213,7 +215,7 @@ class Session:
             return pickle.loads(pickle.dumps(self.stored[name]))  # a copy: the index updates it in place
         return cache.read_pickle(self.site_dir, f"search/{name}")
 
-    def keep(self, site_dir: Path, show: Show, done: Previous, stored: dict[str, Any]) -> None:
+    def keep(self, show: Show, done: Previous, stored: dict[str, Any]) -> None:
         self.previous, self.show = done, show
         self.stored.update(stored)
 

@@ -294,8 +294,9 @@ def check_references(episode: Episode, source: Source, people: dict, sponsors: d
 
 
 class Transcripts(Mapping[int, Transcript]):
-    """Episode number -> transcript. Each is parsed, or read back from the build
-    cache, only when a stage first asks for it: an incremental build reads few."""
+    """Episode number -> transcript. A transcript unchanged since the last build
+    (whose problems the build cache keeps) is parsed again only when a stage asks
+    for it: an incremental build reads few."""
 
     def __init__(self, root: Path, files: dict[int, tuple[Path, str, int | None]]) -> None:
         self.root, self.files = root, files  # number -> (path, relative path, duration)
@@ -324,7 +325,7 @@ class Transcripts(Mapping[int, Transcript]):
 
 
 def _transcript(path: Path, rel: str, duration: int | None, report: Report | None = None) -> Transcript | None:
-    """The parsed transcript (None when it is unchanged and waits in the build cache)."""
+    """The parsed transcript; None when it is unchanged and only its problems came from the build cache."""
     transcript, problems = TRANSCRIPTS.get(path, (duration,), lambda: transcripts.read_transcript(path, rel, duration))
     if report is not None:
         report.extend(problems)

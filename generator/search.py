@@ -42,7 +42,7 @@ from .theme import format_date
 KEPT = 40  # postings of a term kept in its bucket, best first
 AVERAGE_LENGTH = 2_500  # transcript terms of a typical hour-long episode, for BM25
 BUCKET_BYTES = 20_000  # aimed raw size of a bucket (about 7 KB gzip'd)
-BLOCK_CHARS = 1_600  # aimed transcript text per block
+BLOCK_CHARS = 6_000  # aimed transcript text per block: a few files per episode, a few KB per hit
 MAX_BLOCKS = 30  # bit 0 is the show notes; 31 bits stay within JavaScript's bitwise operators
 # How much a word counts in each part of the show notes (the transcript counts apart, see _records).
 WEIGHTS = {"title": 6, "items": 4, "tags": 3, "summary": 2, "people": 2, "notes": 1}

@@ -5,6 +5,7 @@ timestamp at once. Emitters are pure functions of a Transcript.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -44,12 +45,16 @@ class _Cue:
     col: int
 
 
+# Both are called for every segment of every transcript, and most times recur from one
+# episode to the next (whole seconds within the first hours): remembering them pays.
+@functools.lru_cache(maxsize=1 << 16)
 def format_time(seconds: float) -> str:
     """3723.4 -> "01:02:03" (whole seconds, rounded down)."""
     total = max(0, int(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _clock(value: float, sep: str) -> str:
     seconds, ms = divmod(max(0, round(value * 1000)), 1000)
     minutes, seconds = divmod(seconds, 60)
