@@ -53,6 +53,9 @@ class Bar(Stages):
 
     def start(self, name: str, total: int) -> None:
         self.name, self.total, self.done = name, total, 0
+        if self.bar is not None:  # a new task: rich keeps a task's total when given None
+            self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(name, total=total or None)
         self._show()
 
     def advance(self, done: int = 1) -> None:
@@ -69,8 +72,8 @@ class Bar(Stages):
             self.bar = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("", total=None)
-        self.bar.update(self.task, description=self.name, total=self.total or None, completed=self.done)
+            self.task = self.bar.add_task(self.name, total=self.total or None)
+        self.bar.update(self.task, completed=self.done)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -180,4 +180,4 @@ def test_a_long_build_on_a_terminal_shows_a_progress_bar(tmp_path, monkeypatch):
     assert pty.spawn(command, read) == 0
     shown = b"".join(chunks).decode(errors="replace")
     assert "━" in shown and re.search(r"(render|search|markdown|load)", shown), shown[-2000:]
-    assert re.search(r"160 episodes, \d+ pages, 3 feeds, search index [\d.]+ MB in [\d.]+ s", shown), shown[-500:]
+    assert re.search(r"160 episodes, \d+ pages, 3 feeds, search index [\d.]+ [KM]B in [\d.]+ s", shown), shown[-500:]
