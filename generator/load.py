@@ -118,17 +118,26 @@ def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> 
     return validate(model, data, Source(path, rel, marks), report, extra), report.problems, marks
 
 
+def _named(paths: list[Path], root: Path, pattern: re.Pattern, how: str,
+           report: Report) -> Iterator[tuple[Path, str, re.Match]]:
+    """Each file whose name matches `pattern`, with its path relative to the site and the
+    match; a file named otherwise is reported, with `how` to name it."""
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        name = pattern.match(path.name)
+        if name:
+            yield path, rel, name
+        else:
+            report.error(rel, 0, 0, "", how)
+
+
 def load_by_id(folder: Path, root: Path, model: type[M], sources: dict[str, Source],
                report: Report) -> dict[str, M]:
     """People and sponsors: one YAML file each, the id is the file name."""
-    jobs: list[Job] = []
-    for path in _yaml_files(folder):
-        rel = path.relative_to(root).as_posix()
-        if not ID_FILE.match(path.name):
-            report.error(rel, 0, 0, "", "the file name is the id: use lowercase "
-                         "letters, digits, - and _, such as brian.yaml")
-            continue
-        jobs.append((path, rel, partial(_model_file, path, rel, model, {"id": path.stem, "source": rel})))
+    jobs: list[Job] = [
+        (path, rel, partial(_model_file, path, rel, model, {"id": path.stem, "source": rel}))
+        for path, rel, _ in _named(_yaml_files(folder), root, ID_FILE, "the file name is the id: use lowercase "
+                                   "letters, digits, - and _, such as brian.yaml", report)]
     items = _load_all(jobs, sources, report, 1)
     return {path.stem: item for (path, _, _), item in zip(jobs, items) if item}
 
@@ -144,15 +153,10 @@ def _episode_file(path: Path, rel: str, slug: str, number: int) -> Loaded:
 
 def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: Report,
                   processes: int = 1) -> list[Episode]:
-    jobs: list[Job] = []
-    for path in _yaml_files(folder):
-        rel = path.relative_to(root).as_posix()
-        name = EPISODE_FILE.match(path.name)
-        if not name:
-            report.error(rel, 0, 0, "", "an episode file is named by its number, such as 029.yaml or "
-                         "029-some-slug.yaml (lowercase slug)")
-            continue
-        jobs.append((path, rel, partial(_episode_file, path, rel, name.group(2) or "", int(name.group(1)))))
+    jobs: list[Job] = [
+        (path, rel, partial(_episode_file, path, rel, name.group(2) or "", int(name.group(1))))
+        for path, rel, name in _named(_yaml_files(folder), root, EPISODE_FILE, "an episode file is named by its "
+                                      "number, such as 029.yaml or 029-some-slug.yaml (lowercase slug)", report)]
     return [e for e in _load_all(jobs, sources, report, processes) if e is not None]
 
 
@@ -188,13 +192,9 @@ def _submission_file(path: Path, rel: str, date: dt.date) -> Loaded:
 
 def load_submissions(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Submission]:
     jobs: list[Job] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        rel = path.relative_to(root).as_posix()
-        name = SUBMISSION_FILE.match(path.name)
-        if not name:
-            report.error(rel, 0, 0, "", "name the file by date and a short slug, such as "
-                         "2017-06-01-zappa.md (lowercase letters, digits and -)")
-            continue
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    for path, rel, name in _named(paths, root, SUBMISSION_FILE, "name the file by date and a short slug, such as "
+                                  "2017-06-01-zappa.md (lowercase letters, digits and -)", report):
         try:
             date = dt.date.fromisoformat(name.group(1))
         except ValueError:
