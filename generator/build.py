@@ -23,9 +23,9 @@ from .models import Show
 from .progress import Stages
 from .write import Kept, Outputs, write_site
 
-MEMO = "units.pickle"  # what each page and file group was made from
-MARKDOWN = "markdown.pickle"  # markdown source -> safe HTML
-FEED = "feed.pickle"  # each episode's feed items
+MEMO = cache.Shelf("units", same=lambda unit, made: (unit, made[0]))  # what each page and file group was made from
+MARKDOWN = cache.Shelf("markdown")  # markdown source -> safe HTML
+FEED = cache.Shelf("feed")  # each episode's feed item, by a digest of what it shows
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,15 @@ class Previous:
 
     @classmethod
     def read(cls, site_dir: Path, state: cache.State) -> Previous:
-        markup.remember(cache.read_pickle(site_dir, MARKDOWN) or {})
-        return cls(state, cache.read_pickle(site_dir, MEMO), cache.read_pickle(site_dir, FEED) or {})
+        markup.remember(MARKDOWN.read(site_dir) or {})
+        return cls(state, MEMO.read(site_dir), FEED.read(site_dir) or {})
 
     def write(self, site_dir: Path, show: Show, stored: dict[str, Any]) -> None:
         """Keep it, and the search index's `stored` values, in the build cache."""
         save_cache(site_dir)
-        cache.write_pickle(site_dir, MARKDOWN, markup.rendered(pages.markdown_texts(show)))
-        cache.write_pickle(site_dir, MEMO, self.memo)
-        cache.write_pickle(site_dir, FEED, self.feed_items)
+        MARKDOWN.write(site_dir, markup.rendered(pages.markdown_texts(show)))
+        MEMO.write(site_dir, self.memo or {})
+        FEED.write(site_dir, self.feed_items)
         for name, value in stored.items():
             cache.write_pickle(site_dir, f"search/{name}", value)
         cache.save_state(site_dir, self.state)

@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -94,6 +95,46 @@ def write_pickle(site_dir: Path, name: str, value: Any) -> None:
     os.replace(temporary, target)
 
 
+class Shelf:
+    """A mapping kept in the build cache as SHARDS pickles, by a stable hash of each key:
+    a build that changes a few entries rewrites a few files. `same(key, value)` says
+    what makes an entry the same as when it was read (by default its key alone, for
+    values named by their own content)."""
+
+    SHARDS = 32
+
+    def __init__(self, name: str, same: Callable[[str, Any], Any] = lambda key, value: key) -> None:
+        self.name, self.same = name, same
+        self.read_as: dict[tuple[Path, int], frozenset] = {}  # what each shard held when read
+
+    def _shard(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.SHARDS
+
+    def read(self, site_dir: Path) -> dict[str, Any] | None:
+        """All entries, or None if any shard is missing or unreadable."""
+        found: dict[str, Any] | None = {}
+        for n in range(self.SHARDS):
+            shard = read_pickle(site_dir, f"{self.name}/{n}")
+            if shard is None:
+                self.read_as.pop((site_dir, n), None)  # so that it is written
+                found = None
+                continue
+            self.read_as[site_dir, n] = frozenset(self.same(k, v) for k, v in shard.items())
+            if found is not None:
+                found.update(shard)
+        return found
+
+    def write(self, site_dir: Path, values: dict[str, Any]) -> None:
+        shards: list[dict[str, Any]] = [{} for _ in range(self.SHARDS)]
+        for key, value in values.items():
+            shards[self._shard(key)][key] = value
+        for n, shard in enumerate(shards):
+            signature = frozenset(self.same(k, v) for k, v in shard.items())
+            if self.read_as.get((site_dir, n)) != signature:
+                write_pickle(site_dir, f"{self.name}/{n}", shard)
+                self.read_as[site_dir, n] = signature
+
+
 @dataclass
 class _Entry:
     key: tuple  # size, modification time and the caller's extra values
@@ -111,7 +152,8 @@ class FileResults:
     """
 
     def __init__(self, name: str, keep: Callable[[Any], Any] = lambda value: value) -> None:
-        self.name, self.keep = name, keep
+        self.name, self.keep = name, keep  # keep: what of a result to store
+        self.shelf = Shelf(name, same=lambda path, entry: (path, entry.key, entry.digest))
         self.entries: dict[str, _Entry] = {}
         self.sites: set[Path] = set()  # whose cache files have been read
 
@@ -154,7 +196,7 @@ class FileResults:
         if site_dir in self.sites:
             return
         self.sites.add(site_dir)
-        for name, entry in (read_pickle(site_dir, self.name + ".pickle") or {}).items():
+        for name, entry in (self.shelf.read(site_dir) or {}).items():
             self.entries.setdefault(name, entry)
 
     def write(self, site_dir: Path) -> None:
@@ -162,7 +204,7 @@ class FileResults:
         prefix = os.path.abspath(site_dir) + os.sep
         kept = {name: _Entry(e.key, e.digest, e.read_at, self.keep(e.value))
                 for name, e in self.entries.items() if name.startswith(prefix)}
-        write_pickle(site_dir, self.name + ".pickle", kept)
+        self.shelf.write(site_dir, kept)
 
 
 def load_state(site_dir: Path) -> State:

@@ -315,6 +315,10 @@ def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: 
     return fingerprints.key(version, episode, people, subs, transcript)
 
 
+def _episode_files(episode: Episode, show: Show) -> dict[str, bytes]:
+    return _doc(episode, show).files
+
+
 def _computed(episode: Episode, show: Show) -> tuple[dict[str, bytes], dict[str, tuple[int, int]]]:
     d = _doc(episode, show)
     return d.files, postings(d)
@@ -410,8 +414,8 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
         bucket_keys[b] = fingerprints.key(version, sorted((path, digest(data)) for path, data in files.items()))
     units = [Unit(f"search:bucket:{b}", bucket_keys[b], partial(dict, packed.get(b, {}))) for b in range(buckets)]
     for e in episodes:
-        files = done[e.number][0] if e.number in done else {}
-        units.append(Unit(f"search:episode:{e.number}", keys[e.number], partial(dict, files)))
+        make = partial(dict, done[e.number][0]) if e.number in done else partial(_episode_files, e, show)
+        units.append(Unit(f"search:episode:{e.number}", keys[e.number], make))
     manifest = {"version": 1, "episodes": len(episodes), "buckets": buckets, "kept": KEPT,
                 "build": fingerprints.key(list(keys.values()), [bucket_keys[b] for b in range(buckets)])[:12]}
     data = json.dumps(manifest, sort_keys=True).encode()

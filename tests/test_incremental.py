@@ -96,10 +96,12 @@ def test_a_damaged_build_cache_costs_time_not_correctness(example_site, tmp_path
     output = example_site / "output"
     build(example_site, output)
     folder = example_site / cache.CACHE_DIR
-    (folder / "units.pickle").write_bytes(b"not a pickle")
+    for shard in (folder / "units").iterdir():
+        shard.write_bytes(b"not a pickle")
     for doc in (folder / "search").glob("doc-*"):
         doc.unlink()
-    (folder / "files.pickle").write_bytes((folder / "files.pickle").read_bytes()[:100])
+    for shard in (folder / "files").iterdir():
+        shard.write_bytes(shard.read_bytes()[:100])
     forget_memory()
     edit(example_site / "content/episodes/029.yaml", "title: ", "title: Repaired ")
     build(example_site, output)
@@ -181,3 +183,21 @@ def test_a_long_build_on_a_terminal_shows_a_progress_bar(tmp_path, monkeypatch):
     shown = b"".join(chunks).decode(errors="replace")
     assert "━" in shown and re.search(r"(render|search|markdown|load)", shown), shown[-2000:]
     assert re.search(r"160 episodes, \d+ pages, 3 feeds, search index [\d.]+ [KM]B in [\d.]+ s", shown), shown[-500:]
+
+
+def test_a_shelf_rewrites_only_the_shards_that_changed(tmp_path):
+    values = {f"text {n}": f"<p>{n}</p>" for n in range(200)}
+    cache.Shelf("things").write(tmp_path, values)
+    folder = tmp_path / cache.CACHE_DIR / "things"
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert len(before) == cache.Shelf.SHARDS
+
+    shelf = cache.Shelf("things")  # as a new process would
+    assert shelf.read(tmp_path) == values
+    shelf.write(tmp_path, {**values, "text new": "<p>new</p>"})
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert sum(before[name] != after[name] for name in before) == 1
+    assert cache.Shelf("things").read(tmp_path)["text new"] == "<p>new</p>"
+
+    (folder / "3").write_bytes(b"damaged")
+    assert cache.Shelf("things").read(tmp_path) is None  # all or nothing: a memo must not be partial
