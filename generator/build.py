@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +93,8 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
 
 
 def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, store: search.Store,
-                stages: Stages, processes: int = 1) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
+                stages: Stages, processes: int = 1, fingerprints: memo.Fingerprints | None = None
+                ) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
     """Every output file of the site: those that changed since the `previous` build, the
     others as Kept. Returns the files, the digests known so far, the page count and the
     memo for the next build."""
@@ -105,7 +105,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
     with stages.stage("markdown") as notes:
         texts = pages.markdown_texts(show)
         notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(set(texts)):,} rendered")
-    fingerprints, version = memo.Fingerprints(), cache.program_version()
+    fingerprints, version = fingerprints or memo.Fingerprints(), cache.program_version()
     with stages.stage("keys"):
         site_pages = pages.site_pages(show, config)
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
@@ -157,9 +157,10 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     if not known:
         previous = Previous(feed_items=previous.feed_items)
     store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
+    fingerprints = memo.Fingerprints(session.fingerprints if session else None)
     try:
         outputs, digests, page_count, new_memo = render_site(
-            site_dir, config, show, previous, store, stages, processes)
+            site_dir, config, show, previous, store, stages, processes, fingerprints)
         with stages.stage("write") as notes:
             manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
             cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
@@ -176,7 +177,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
                     new_memo, previous.feed_items)
     with stages.stage("remember"):
         if session:
-            session.keep(show, done, store.pending)
+            session.keep(show, done, store.pending, fingerprints)
         else:
             done.write(site_dir, show, store.pending)
     return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
@@ -206,17 +207,18 @@ class Session:
 
     def forget(self) -> None:
         self.previous: Previous | None = None
+        self.fingerprints: memo.Fingerprints | None = None
         self.stored: dict[str, Any] = {}  # the search index's values, by name
         self.show: Show | None = None
 
     def read(self, name: str) -> Any:
         """A search index value: the last build's if it changed it, else the build cache's."""
         if name in self.stored:
-            return pickle.loads(pickle.dumps(self.stored[name]))  # a copy: the index updates it in place
+            return self.stored[name]  # the index copies what it changes
         return cache.read_pickle(self.site_dir, f"search/{name}")
 
-    def keep(self, show: Show, done: Previous, stored: dict[str, Any]) -> None:
-        self.previous, self.show = done, show
+    def keep(self, show: Show, done: Previous, stored: dict[str, Any], fingerprints: memo.Fingerprints) -> None:
+        self.previous, self.show, self.fingerprints = done, show, fingerprints
         self.stored.update(stored)
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import pickle
@@ -49,11 +50,25 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
+# The libraries whose output ends up in pages: a new version of one means a full build.
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "pygments", "nh3", "feedgen", "lxml", "pydantic", "yaml")
+
+
+def _program() -> list[Path]:
+    """This program's files and the entry files of the libraries it renders with."""
+    found = sorted(PACKAGE.glob("*.py"))
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)  # finds a top-level package without importing it
+        if spec and spec.origin:
+            found.append(Path(spec.origin))
+    return found
+
+
 def fingerprint(site_dir: Path, *options: object) -> str:
     """A digest of every input's path, size and mtime, the program itself, and the options."""
     digest = hashlib.blake2b(repr(options).encode(), digest_size=16)
     sources = [site_dir / "site.toml", *_files(site_dir / "content"), *_files(site_dir / "themes"),
-               *_files(BUILTIN_THEMES), *sorted(PACKAGE.glob("*.py"))]
+               *_files(BUILTIN_THEMES), *_program()]
     racy = time.time_ns() - RACY_NS
     for path in sources:
         try:
@@ -68,11 +83,12 @@ def fingerprint(site_dir: Path, *options: object) -> str:
 
 @functools.cache
 def program_version() -> str:
-    """Changes whenever this program's own files do: cached results of another version are not reused."""
+    """Changes whenever this program's files or its libraries do: cached results of another
+    version are not reused."""
     digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in _program():
         stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

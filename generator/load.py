@@ -395,8 +395,29 @@ def save_cache(root: Path) -> None:
     TRANSCRIPTS.write(root)
 
 
+# A resolved episode is reused while its parsed model and what it took in are the same:
+# an unchanged episode stays the same object from one build to the next in `serve`,
+# so what is known about it (its digest) is too.
+_resolved: dict[tuple[str, int], tuple[Episode, tuple, Episode]] = {}
+
+
+def resolved(how: str, episode: Episode, inputs: tuple, resolve: Callable[[], Episode]) -> Episode:
+    """resolve(), or what it gave last time for this episode object and equal `inputs`."""
+    known = _resolved.get((how, id(episode)))
+    if known is None or known[0] is not episode or known[1] != inputs:
+        if len(_resolved) > 100_000:  # a long serve session: start afresh
+            _resolved.clear()
+        known = _resolved[how, id(episode)] = (episode, inputs, resolve())
+    return known[2]
+
+
 def resolve_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:
     """An item that names a submission takes its title and link from it."""
+    used = tuple(submissions[i.submission] for i in episode.items if i.submission in submissions)
+    return resolved("submissions", episode, used, lambda: _with_submissions(episode, submissions)) if used else episode
+
+
+def _with_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:
     items = []
     for item in episode.items:
         sub = submissions.get(item.submission or "")
@@ -423,5 +444,6 @@ def resolve_audio(episode: Episode, source: Source, content: Path, report: Repor
     if not path.is_file():
         report.error(source.rel, *source.at("audio", "url"), "audio.url", f"content/{url} does not exist")
         return episode
-    audio = episode.audio.model_copy(update={"length": path.stat().st_size})
-    return episode.model_copy(update={"audio": audio})
+    size = path.stat().st_size
+    return resolved("audio", episode, (size,), lambda: episode.model_copy(
+        update={"audio": episode.audio.model_copy(update={"length": size})}))

@@ -41,13 +41,19 @@ class Unit:
 
 class Fingerprints:
     """Digests of the values a unit is made from. A model or a page is digested once per
-    build, by identity: an episode appears on many pages, every page in the sitemap."""
+    build, by identity: an episode appears on many pages, every page in the sitemap.
+    Given the last build's, what it knew of objects still in use is kept (serve)."""
 
-    def __init__(self) -> None:
+    def __init__(self, last: Fingerprints | None = None) -> None:
         self._known: dict[int, tuple[Any, bytes]] = {}
+        self._last = last._known if last else {}
 
     def _object(self, value: Any) -> bytes:
         known = self._known.get(id(value))
+        if known is None and isinstance(value, BaseModel):
+            known = self._last.get(id(value))
+            if known is not None and known[0] is value:
+                self._known[id(value)] = known
         if known is None or known[0] is not value:
             if isinstance(value, BaseModel):
                 found = value.__pydantic_serializer__.to_json(value)
@@ -60,13 +66,19 @@ class Fingerprints:
         return known[1]
 
     def update(self, h: Any, value: Any) -> None:
-        if isinstance(value, str) or value is None or isinstance(value, (int, float, dt.date)):
-            h.update(f"{type(value).__name__}:{value!s}\0".encode())
-        elif isinstance(value, (list, tuple)):
+        # Called for every value of every page's context: the common types come first.
+        kind = type(value)
+        if kind is str:
+            h.update(b"s" + value.encode() + b"\0")
+        elif kind is list or kind is tuple:
             h.update(b"[")
             for v in value:
                 self.update(h, v)
             h.update(b"]")
+        elif value is None or kind is int or kind is bool:
+            h.update(f"{value!r}\0".encode())
+        elif isinstance(value, BaseModel):
+            h.update(b"O" + self._object(value))
         elif isinstance(value, dict):
             h.update(b"{")
             for k, v in value.items():
@@ -75,10 +87,14 @@ class Fingerprints:
             h.update(b"}")
         elif isinstance(value, Deferred):
             h.update(b"D" + value.digest.encode())
-        elif isinstance(value, BaseModel) or dataclasses.is_dataclass(value):
+        elif dataclasses.is_dataclass(value):
             h.update(b"O" + self._object(value))
+        elif isinstance(value, str):  # Markup: it is not escaped, so it differs from the same str
+            h.update(b"m" + value.encode() + b"\0")
+        elif isinstance(value, (float, dt.date)):
+            h.update(f"{kind.__name__}:{value!s}\0".encode())
         else:
-            raise TypeError(f"cannot tell when a {type(value).__name__} changes; "
+            raise TypeError(f"cannot tell when a {kind.__name__} changes; "
                             "pass models, plain values or a Deferred")
 
     def key(self, *values: Any) -> str:

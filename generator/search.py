@@ -369,9 +369,9 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
     old_buckets = state["buckets"]
     loaded: dict[int, Lists] = {}
 
-    def lists_of(b: int) -> Lists:
+    def lists_of(b: int) -> Lists:  # copied: what the store holds is never changed in place
         if b not in loaded:
-            loaded[b] = {} if full else _stored(store, f"bucket-{old_buckets}-{b}")
+            loaded[b] = {} if full else dict(_stored(store, f"bucket-{old_buckets}-{b}"))
         return loaded[b]
 
     raw = state["raw"]
@@ -383,15 +383,17 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
             if before.get(term) == after.get(term):
                 continue
             lists = lists_of(bucket(term, old_buckets)) if old_buckets else loaded.setdefault(0, {})
-            episodes_of = lists.setdefault(term, {})
+            episodes_of = dict(lists.get(term, {}))
             raw -= _raw(term, episodes_of) if episodes_of else 0
             if term in after:
                 episodes_of[number] = after[term]
             else:
                 episodes_of.pop(number, None)
             raw += _raw(term, episodes_of) if episodes_of else 0
-            if not episodes_of:
-                del lists[term]
+            if episodes_of:
+                lists[term] = episodes_of
+            else:
+                lists.pop(term, None)
             changed_terms.add(term)
 
     buckets = bucket_count(raw)
