@@ -1,7 +1,8 @@
 """The whole pipeline: load and check everything, render what changed, then write.
 
 config -> load -> markdown -> pages | transcripts | search -> feed -> write.
-Nothing is written until every stage has succeeded. What a build leaves in
+Files are handed to the writer as they are made; output/ changes only once
+every stage has succeeded. What a build leaves in
 .shownotes-cache/ (Previous) lets the next one make only the pages and files
 whose inputs changed; `serve` keeps it in memory instead (Session).
 """
@@ -20,7 +21,7 @@ from .errors import ContentError, Problem
 from .load import load_show, save_cache
 from .models import Show
 from .progress import Stages
-from .write import Kept, Outputs, write_site
+from .write import Writer
 
 MEMO = cache.Shelf("units", same=lambda unit, made: (unit, made[0]))  # what each page and file group was made from
 MARKDOWN = cache.Shelf("markdown")  # markdown source -> safe HTML
@@ -93,11 +94,11 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
 
 
 def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, store: search.Store,
-                stages: Stages, processes: int = 1, fingerprints: memo.Fingerprints | None = None
-                ) -> tuple[Outputs, dict[str, str], int, memo.Memo]:
-    """Every output file of the site: those that changed since the `previous` build, the
-    others as Kept. Returns the files, the digests known so far, the page count and the
-    memo for the next build."""
+                writer: Writer, stages: Stages, processes: int = 1,
+                fingerprints: memo.Fingerprints | None = None) -> tuple[int, memo.Memo]:
+    """Hand every output file of the site to `writer`: those that changed since the
+    `previous` build as they are made, the others as Kept. Returns the page count and
+    the memo for the next build."""
     compiled = site_dir / cache.CACHE_DIR / "templates"
     compiled.mkdir(parents=True, exist_ok=True)
     env = theme.environment(site_dir, config.site.theme, compiled)
@@ -115,19 +116,19 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
                                     start_over=previous.memo is None)
     with stages.stage("render", len(units)) as notes:
         notes.append(f"{len(memo.stale(units, previous.memo)):,} of {len(units):,} pages and file groups made")
-        made, digests, new_memo = memo.make_units(units, previous.memo, processes, stages.advance)
-    outputs = Outputs()
-    for path, digest in digests.items():
-        outputs.add(path, made[path] if path in made else Kept(digest))
+        new_memo = memo.make_units(units, previous.memo, writer.put, processes, stages.advance)
     with stages.stage("feed"):
-        outputs.update(feed.feed_files(show, config, items=previous.feed_items, fingerprints=fingerprints))
-    for name, path in theme.static_files(site_dir, config.site.theme).items():
-        outputs.add(f"static/{name}", path)
+        for path, content in feed.feed_files(show, config, items=previous.feed_items,
+                                             fingerprints=fingerprints).items():
+            writer.put(path, content, cache.digest(content))
+    copied = {f"static/{name}": path for name, path in theme.static_files(site_dir, config.site.theme).items()}
     media = site_dir / "content" / "media"
     for path in sorted(media.rglob("*")) if media.is_dir() else []:
         if path.is_file() and not path.name.startswith("."):
-            outputs.add(f"media/{path.relative_to(media).as_posix()}", path)
-    return outputs, digests, len(site_pages), new_memo
+            copied[f"media/{path.relative_to(media).as_posix()}"] = path
+    for name, path in copied.items():
+        writer.put(name, path, cache.digest(path))
+    return len(site_pages), new_memo
 
 
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
@@ -159,19 +160,18 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
     fingerprints = memo.Fingerprints(session.fingerprints if session else None)
     try:
-        outputs, digests, page_count, new_memo = render_site(
-            site_dir, config, show, previous, store, stages, processes, fingerprints)
-        with stages.stage("write") as notes:
-            manifest = {path: digests.get(path) or cache.digest(content) for path, content in outputs.files.items()}
-            cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
-            written = write_site(outputs, output_dir, manifest, state.manifest if known else None,
-                                 digest_of=lambda path: _digest_on_disk(path, outputs.files.get(
-                                     path.relative_to(output_dir).as_posix())))
-            notes.append(f"{written:,} files written or removed")
+        with Writer(output_dir, state.manifest if known else None, _digest_on_disk) as writer:
+            page_count, new_memo = render_site(site_dir, config, show, previous, store, writer, stages,
+                                               processes, fingerprints)
+            with stages.stage("write") as notes:
+                cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
+                written = writer.commit()
+                notes.append(f"{written:,} files written or removed")
     except BaseException:
         if session:  # what it holds may be half updated: start again from the build cache
             session.forget()
         raise
+    manifest = writer.digests
     release = show.next_release.isoformat() if show.next_release else None
     done = Previous(cache.State(inputs, target, cache.output_inode(output_dir), release, manifest),
                     new_memo, previous.feed_items)
@@ -180,7 +180,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
             session.keep(show, done, store.pending, fingerprints)
         else:
             done.write(site_dir, show, store.pending)
-    return BuildResult(len(show.episodes), page_count, len(outputs.files), written,
+    return BuildResult(len(show.episodes), page_count, len(manifest), written,
                        time.perf_counter() - started, warnings, feeds=sum(1 for p in manifest if _is_feed(p)),
                        search_bytes=sum(cache.size(d) for p, d in manifest.items() if p.startswith("search/")))
 

@@ -18,7 +18,8 @@ from typing import Any, Callable
 from pydantic import BaseModel
 
 from .cache import digest
-from .parallel import map_ordered
+from .parallel import map_each
+from .write import Content, Kept
 
 Files = dict[str, "str | bytes"]
 Memo = dict[str, tuple[str, dict[str, str]]]  # unit id -> (key, output path -> digest)
@@ -115,23 +116,23 @@ def stale(units: list[Unit], previous: Memo | None) -> list[Unit]:
     return [u for u in units if previous.get(u.id, ("",))[0] != u.key]
 
 
-def make_units(units: list[Unit], previous: Memo | None, processes: int = 1,
-               advance: Callable[[int], None] = lambda done: None) -> tuple[Files, dict[str, str], Memo]:
-    """Make the stale units. Returns the files made, the digest of every file of every
-    unit (made or kept), and the memo for the next build."""
+def make_units(units: list[Unit], previous: Memo | None, put: Callable[[str, Content, str], None],
+               processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> Memo:
+    """Make the stale units, handing each file to `put(path, content, digest)` as it is
+    made (and each kept file as Kept). Returns the memo for the next build."""
     previous = previous or {}
     todo = stale(units, previous)
-    advance(len(units) - len(todo))
-    made = dict(zip((u.id for u in todo), map_ordered(_made, todo, processes, advance)))
-    files: Files = {}
-    digests: dict[str, str] = {}
+    made: dict[str, dict[str, str]] = {}
+    for i, (files, digests) in map_each(_made, todo, processes):
+        for path, content in files.items():
+            put(path, content, digests[path])
+        made[todo[i].id] = digests
+        advance(1)
     memo: Memo = {}
     for unit in units:
-        if unit.id in made:
-            unit_files, unit_digests = made[unit.id]
-            files.update(unit_files)
-        else:
-            unit_digests = previous[unit.id][1]
-        digests.update(unit_digests)
-        memo[unit.id] = (unit.key, unit_digests)
-    return files, digests, memo
+        if unit.id not in made:
+            for path, digest in previous[unit.id][1].items():
+                put(path, Kept(digest), digest)
+            advance(1)
+        memo[unit.id] = (unit.key, made.get(unit.id) or previous[unit.id][1])
+    return memo

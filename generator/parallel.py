@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,26 +28,31 @@ def _run_chunk(index: int) -> list:
     return [func(item) for item in chunks[index]]
 
 
+def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iterator[tuple[int, R]]:
+    """(i, func(items[i])) for every item, as each is done (not in order), over `processes`
+    forked workers when it is worth it: the caller can use each result and let it go."""
+    global _job
+    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        for i, item in enumerate(items):
+            yield i, func(item)
+        return
+    count = max(processes, len(items) // CHUNK)
+    chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
+    _job = (func, chunks)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for c, part in enumerate(pool.imap(_run_chunk, range(count))):
+                yield from zip(range(c, len(items), count), part)
+    finally:
+        _job = None
+
+
 def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
                 advance: Callable[[int], None] = lambda done: None) -> list[R]:
     """[func(x) for x in items], over `processes` forked workers when it is worth it.
     `advance(n)` is called in this process as each n items are done."""
-    global _job
-    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        results = []
-        for item in items:
-            results.append(func(item))
-            advance(1)
-        return results
-    count = max(processes, len(items) // CHUNK)
-    chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
-    _job = (func, chunks)
     results: list = [None] * len(items)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for i, part in enumerate(pool.imap(_run_chunk, range(count))):
-                results[i::count] = part
-                advance(len(part))
-    finally:
-        _job = None
+    for i, result in map_each(func, items, processes):
+        results[i] = result
+        advance(1)
     return results

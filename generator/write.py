@@ -1,18 +1,19 @@
-"""The only code that touches output/: write every file that changed, or nothing.
+"""The only code that touches output/: it changes only when a whole build has succeeded.
 
-Nothing is written before every stage has succeeded. Changed files are first
-written into a staging folder inside the output, then each is moved into place
-(a rename, which is atomic and fast), so an interrupted build leaves the
-previous files rather than half-written ones. A first build writes a fresh
-folder and renames it into place.
+Files are written as they are made, so that a big build need not hold them all:
+a first build writes into a fresh folder beside output/ and renames it into
+place at the end; a rebuild writes each changed file into a staging folder
+inside output/ and, at the end, renames each into place (renames are atomic
+and fast) and removes the files that are no longer made. A failed or
+interrupted build removes what it staged and leaves output/ as it was.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 STAGING_PREFIX = ".staging-"
@@ -26,24 +27,6 @@ class Kept:
 
 
 Content = str | bytes | Path | Kept
-
-
-class Outputs:
-    """Output path -> text, bytes, a file to copy, or Kept. A path can be claimed once."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, Content] = {}
-
-    def add(self, path: str, content: Content) -> None:
-        if path in self.files:
-            raise ValueError(f"two things want to write {path}; rename one of them")
-        if path.startswith("/") or ".." in path.split("/"):
-            raise ValueError(f"refusing to write outside the output folder: {path}")
-        self.files[path] = content
-
-    def update(self, files: dict[str, Content]) -> None:
-        for path, content in files.items():
-            self.add(path, content)
 
 
 def _put(target: Path, content: Content) -> None:
@@ -78,44 +61,71 @@ def _remove_empty_parents(path: Path, top: Path) -> None:
             return
 
 
-def write_site(outputs: Outputs, output_dir: Path, digests: dict[str, str],
-               previous: dict[str, str] | None, digest_of: Callable[[Path], str]) -> int:
-    """Make output_dir hold exactly `outputs`. `digests` identify each file's content and
-    `previous` those of the last build; when that is unknown (None), `digest_of` reads the
-    files already there. Returns how many files were written or removed."""
-    if not output_dir.exists():
-        output_dir.parent.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
-        try:
-            for path in sorted(outputs.files):
-                (fresh / path).parent.mkdir(parents=True, exist_ok=True)
-                _put(fresh / path, outputs.files[path])
-            fresh.chmod(0o755)
-            fresh.rename(output_dir)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        return len(outputs.files)
+class Writer:
+    """Takes a build's files one by one and puts them in output/ all at once.
 
-    if previous is None:  # unknown state: compare with what is there, remove what is not ours
-        previous = {p: digest_of(output_dir / p) for p in existing_files(output_dir)}
-    # Otherwise the last build wrote these files and its digests are trusted.
-    changed = [p for p, d in sorted(digests.items()) if previous.get(p) != d]
-    stale = [p for p in previous if p not in digests]
-    if not changed and not stale:
-        return 0
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
-    try:
-        staged = []
-        for number, path in enumerate(changed):  # flat: one folder to remove afterwards
-            _put(staging / str(number), outputs.files[path])
-            staged.append((staging / str(number), output_dir / path))
-        for source, target in staged:
+    `previous` holds the digests of the files the last build wrote into output/;
+    when it is unknown (None), `on_disk(file, content)` gives the digest of a file
+    already there, comparable with the new content's. Use it as a context manager:
+    leaving it without `commit()` discards everything.
+    """
+
+    def __init__(self, output_dir: Path, previous: dict[str, str] | None,
+                 on_disk: Callable[[Path, Content], str]) -> None:
+        self.output_dir, self.previous, self.on_disk = output_dir, previous, on_disk
+        self.digests: dict[str, str] = {}  # every file of the new output
+        self.fresh = not output_dir.exists()
+        if self.fresh:
+            output_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.root = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
+        else:  # flat: one folder to remove afterwards
+            self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+        self.staged: list[tuple[Path, Path]] = []
+        self.done = False
+
+    def put(self, path: str, content: Content, digest: str) -> None:
+        if path in self.digests:
+            raise ValueError(f"two things want to write {path}; rename one of them")
+        if path.startswith("/") or ".." in path.split("/"):
+            raise ValueError(f"refusing to write outside the output folder: {path}")
+        self.digests[path] = digest
+        if self.fresh:
+            target = self.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-        for path in stale:
-            (output_dir / path).unlink(missing_ok=True)
-            _remove_empty_parents(output_dir / path, output_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return len(changed) + len(stale)
+            _put(target, content)
+            return
+        if self.previous is not None:
+            if self.previous.get(path) == digest:
+                return
+        elif (self.output_dir / path).is_file() and self.on_disk(self.output_dir / path, content) == digest:
+            return
+        staged = self.root / str(len(self.staged))
+        _put(staged, content)
+        self.staged.append((staged, self.output_dir / path))
+
+    def commit(self) -> int:
+        """Put everything in place; returns how many files were written or removed."""
+        self.done = True
+        if self.fresh:
+            self.root.chmod(0o755)
+            self.root.rename(self.output_dir)
+            return len(self.digests)
+        previous = self.previous if self.previous is not None else existing_files(self.output_dir)
+        stale = [path for path in previous if path not in self.digests]
+        try:
+            for source, target in self.staged:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+            for path in stale:
+                (self.output_dir / path).unlink(missing_ok=True)
+                _remove_empty_parents(self.output_dir / path, self.output_dir)
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+        return len(self.staged) + len(stale)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.done:
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -61,13 +61,14 @@ def test_interrupted_write_leaves_previous_output_untouched(example_site, monkey
     assert sorted(p.name for p in example_site.iterdir()) == [".shownotes-cache", "content", "output", "site.toml"]
 
 
-def test_one_output_path_cannot_be_claimed_twice():
-    outputs = write.Outputs()
-    outputs.add("episodes/1/index.html", "a")
-    with pytest.raises(ValueError, match="two things want to write episodes/1/index.html"):
-        outputs.add("episodes/1/index.html", "b")
-    with pytest.raises(ValueError, match="outside the output folder"):
-        outputs.add("../escape.html", "x")
+def test_one_output_path_cannot_be_claimed_twice(tmp_path):
+    with write.Writer(tmp_path / "out", None, lambda path, content: "") as writer:
+        writer.put("episodes/1/index.html", "a", "1")
+        with pytest.raises(ValueError, match="two things want to write episodes/1/index.html"):
+            writer.put("episodes/1/index.html", "b", "2")
+        with pytest.raises(ValueError, match="outside the output folder"):
+            writer.put("../escape.html", "x", "3")
+    assert list(tmp_path.iterdir()) == []  # left without commit: nothing stays
 
 
 def test_sub_path_base_url_has_no_root_relative_links(example_site, tmp_path):
