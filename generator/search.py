@@ -383,7 +383,10 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
             if before.get(term) == after.get(term):
                 continue
             lists = lists_of(bucket(term, old_buckets)) if old_buckets else loaded.setdefault(0, {})
-            episodes_of = dict(lists.get(term, {}))
+            episodes_of = lists.get(term) or {}
+            if term not in changed_terms:  # a copy, once: what the store holds is never changed in place
+                episodes_of = dict(episodes_of)
+                changed_terms.add(term)
             raw -= _raw(term, episodes_of) if episodes_of else 0
             if term in after:
                 episodes_of[number] = after[term]
@@ -394,7 +397,6 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
                 lists[term] = episodes_of
             else:
                 lists.pop(term, None)
-            changed_terms.add(term)
 
     buckets = bucket_count(raw)
     if buckets != old_buckets:  # re-bucket every term
