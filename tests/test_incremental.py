@@ -201,3 +201,32 @@ def test_a_shelf_rewrites_only_the_shards_that_changed(tmp_path):
 
     (folder / "3").write_bytes(b"damaged")
     assert cache.Shelf("things").read(tmp_path) is None  # all or nothing: a memo must not be partial
+
+
+def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_site, tmp_path):
+    """What serve does: builds that keep the last one in memory, an error on the way, the
+    cache written when it stops; then a new process finds nothing to do."""
+    from generator.build import Session
+    from generator.errors import ContentError
+
+    output = example_site / "output"
+    session = Session(example_site)
+    build(example_site, output, processes=1, session=session)
+    episode = example_site / "content/episodes/031.yaml"
+    for n, (old, new) in enumerate([("notes: |", "notes: |\n      Live edit."), ("title: ", "title: Live "),
+                                    ("hosts: [", "hosts: [nobody, "), ("hosts: [nobody, ", "hosts: [")]):
+        edit(episode, old, new)
+        if "nobody" in new:
+            with pytest.raises(ContentError):
+                build(example_site, output, processes=1, session=session)
+            continue
+        build(example_site, output, processes=1, session=session)
+        build(example_site, tmp_path / f"clean{n}", clean=True)
+        assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), n
+    session.close()
+    forget_memory()
+    assert build(example_site, output).written == 0
+    edit(episode, "title: Live ", "title: After ")
+    build(example_site, output)
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
