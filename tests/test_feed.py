@@ -300,6 +300,18 @@ def test_no_intro_chapter_when_the_first_item_starts_at_zero(tmp_path):
     assert [c["title"] for c in feed.chapters(config, show.episodes[0])["chapters"]] == ["A story"]
 
 
+@pytest.mark.parametrize("name", ["feed.xml", "feed/full.xml"])
+def test_items_spliced_into_the_channel_are_what_lxml_writes_for_the_whole_feed(built_example, name):
+    """Each <item> is serialised once and spliced into feedgen's channel: the result must be
+    byte for byte what lxml writes for the parsed document, with no namespace declared twice."""
+    data = (built_example / name).read_bytes()
+    root = etree.fromstring(data, etree.XMLParser(strip_cdata=False))
+    assert etree.tostring(root, xml_declaration=True, encoding="UTF-8") == data
+    items = root.findall("channel/item")
+    assert len(items) >= 5 and b"<item xmlns" not in data
+    assert all(item.getparent().tag == "channel" for item in items)
+
+
 def test_full_feed_and_json_feed(built_example):
     full = xml(built_example / "feed/full.xml")
     main_guids = [i.findtext("guid") for i in xml(built_example / "feed.xml").iter("item")]
