@@ -4,8 +4,8 @@ Everything lives in .shownotes-cache/ in the site folder (git-ignored):
 state.json holds a fingerprint of every input (path, size, modification
 time), the digest of every output file, and when the next draft goes live;
 the pickles hold parsed files, rendered markdown and what each page was
-rendered from. Every pickle is tied to this program's own files, so a new
-version starts afresh. Losing the folder costs one full build, never a wrong one.
+rendered from. Every pickle is tied to this program's files and those of the
+libraries it renders with, so a new version starts afresh. Losing the folder costs one full build, never a wrong one.
 """
 from __future__ import annotations
 
@@ -172,6 +172,7 @@ class FileResults:
         self.shelf = Shelf(name, same=lambda path, entry: (path, entry.key, entry.digest))
         self.entries: dict[str, _Entry] = {}
         self.sites: set[Path] = set()  # whose cache files have been read
+        self.seen: set[str] = set()  # files looked at since the last write: the others are gone
 
     def _key(self, path: Path, extra: tuple) -> tuple[str, tuple]:
         name = os.path.abspath(path)
@@ -180,6 +181,7 @@ class FileResults:
 
     def current(self, path: Path, extra: tuple) -> bool:
         name, key = self._key(path, extra)
+        self.seen.add(name)
         entry = self.entries.get(name)
         return entry is not None and entry.key == key and (
             entry.read_at - key[1] > RACY_NS or entry.digest == digest(path.read_bytes()))
@@ -219,8 +221,9 @@ class FileResults:
         """Keep this site's results for the next process."""
         prefix = os.path.abspath(site_dir) + os.sep
         kept = {name: _Entry(e.key, e.digest, e.read_at, self.keep(e.value))
-                for name, e in self.entries.items() if name.startswith(prefix)}
+                for name, e in self.entries.items() if name.startswith(prefix) and name in self.seen}
         self.shelf.write(site_dir, kept)
+        self.seen = {name for name in self.seen if not name.startswith(prefix)}
 
 
 def load_state(site_dir: Path) -> State:
