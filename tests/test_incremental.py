@@ -230,3 +230,33 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     build(example_site, output)
     build(example_site, tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_structural_changes_update_like_a_clean_build(example_site, tmp_path):
+    """New and removed files, settings and people: after each, in a fresh process, the
+    update equals a clean build."""
+    content = example_site / "content"
+    output = example_site / "output"
+    build(example_site, output)
+
+    def new_episode() -> None:
+        text = (content / "episodes/031.yaml").read_text()
+        (content / "episodes/034.yaml").write_text(text.replace("number: 31", "number: 34").replace(
+            "2017-06-20", "2017-07-04").replace("031.mp3", "034.mp3").replace("title: ", "title: New ", 1))
+
+    changes = [
+        new_episode,
+        lambda: (content / "transcripts/030.vtt").unlink(),
+        lambda: edit(example_site / "site.toml", 'title = "', 'title = "The '),
+        lambda: edit(content / "people/brian.yaml", "name: ", "name: Dr. "),
+        lambda: (content / "media/extra.txt").write_text("a new file under media/"),
+        lambda: (content / "episodes/027.yaml").unlink(),
+    ]
+    for n, change in enumerate(changes):
+        change()
+        forget_memory()
+        build(example_site, output)
+        build(example_site, tmp_path / f"clean{n}", clean=True)
+        assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), n
+    assert (output / "episodes/34/index.html").is_file() and not (output / "episodes/27").exists()
+    assert not (output / "episodes/30/transcript.vtt").exists()
