@@ -81,6 +81,7 @@ class Writer:
         else:  # flat: one folder to remove afterwards
             self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
         self.staged: list[tuple[Path, Path]] = []
+        self.folders: set[str] = set()  # made in the fresh folder: one mkdir each, not one per file
         self.done = False
 
     def put(self, path: str, content: Content, digest: str) -> None:
@@ -90,9 +91,11 @@ class Writer:
             raise ValueError(f"refusing to write outside the output folder: {path}")
         self.digests[path] = digest
         if self.fresh:
-            target = self.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _put(target, content)
+            folder = os.path.dirname(path)
+            if folder not in self.folders:
+                os.makedirs(self.root / folder, exist_ok=True)
+                self.folders.add(folder)
+            _put(self.root / path, content)
             return
         if self.previous is not None:
             if self.previous.get(path) == digest:
