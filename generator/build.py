@@ -111,6 +111,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         site_pages = pages.site_pages(show, config)
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
         units += transcripts.transcript_units(show.transcripts, version)
+        units += feed.chapter_units(show, config, fingerprints, version)
     with stages.stage("search", len(show.episodes)):
         units += search.index_units(show, config, store, fingerprints, version, processes, stages.advance,
                                     start_over=previous.memo is None)

@@ -30,7 +30,7 @@ from lxml import etree
 
 from . import categories, markup, transcripts, urls
 from .config import Config
-from .memo import Fingerprints
+from .memo import Fingerprints, Unit
 from .models import Episode, Show
 from .pages import audio_url, image_url
 
@@ -315,11 +315,11 @@ def _pc(tag: str, value: str | None = None, **attrs: str) -> Spec:
 
 @dataclass(frozen=True)
 class Item:
-    """What every feed file says about one episode: its RSS <item> as it appears in
-    the feed (bytes), and its JSON Feed item."""
+    """What every feed file says about one episode, serialised once: its RSS <item> as
+    it appears in the feed, and its JSON Feed item."""
     published: dt.datetime
     rss: bytes
-    json: dict
+    json: str
 
 
 @functools.cache
@@ -395,7 +395,7 @@ def _entry(config: Config, show: Show, episode: Episode) -> Item:
     root.append(fe.rss_entry())
     rss = etree.tostring(root[0], encoding="utf-8", xml_declaration=False)
     return Item(episode.published, _OWN_NAMESPACES.sub(b"<item>", rss, count=1),
-                _json_item(config, episode, guid, page, audio, notes))
+                _json(_json_item(config, episode, guid, page, audio, notes)))
 
 
 def _channel_tags(config: Config, show: Show) -> tuple[list[Spec], list[Spec]]:
@@ -488,14 +488,18 @@ def _json_item(config: Config, episode: Episode, guid: str, page: str, audio: st
 
 
 def json_feed(config: Config, entries: list[Item]) -> str:
+    """The JSON Feed, with each item's JSON (serialised once, see Item) put in the list."""
     site, podcast = config.site, config.podcast
     data: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": site.title,
                             "home_page_url": site.base_url, "feed_url": feed_url(config, "feed_json"),
                             "description": site.description, "authors": [{"name": podcast.author}],
-                            "language": site.language, "items": [item.json for item in entries]}
+                            "language": site.language, "items": []}
     if podcast.image:
         data["icon"] = image_url(config, podcast.image)
-    return _json(data)
+    # The only unescaped '"items":[]': inside strings a quote is always written \".
+    head, _, tail = _json(data).partition('"items":[]')
+    return f'{head}"items":[{",".join(item.json for item in entries)}]{tail}'
+
 
 
 def _json(data: Any) -> str:
@@ -507,17 +511,13 @@ def _json(data: Any) -> str:
 def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
                items: dict[str, Item] | None = None, fingerprints: Fingerprints | None = None
                ) -> dict[str, str | bytes]:
-    """Every file of the feed stage by output path: /feed.xml (the newest `[feed] limit`
-    episodes, older pages linked), /feed/page/N.xml, /feed/full.xml (every episode),
-    /feed.json and each episode's chapters.json.
+    """The feeds by output path: /feed.xml (the newest `[feed] limit` episodes, older
+    pages linked), /feed/page/N.xml, /feed/full.xml (every episode) and /feed.json.
+    Each episode's chapters.json comes from `chapter_units`.
 
     `items` (key -> Item) carries episodes' items from one build to the next: an
     item is made again only when its key changes. It is filled with this build's."""
     files: dict[str, str | bytes] = {}
-    for episode in show.episodes:
-        found = chapters(config, episode)
-        if found:
-            files[urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE)] = _json(found)
     fingerprints = fingerprints or Fingerprints()
     shared = fingerprints.key(config, show.people, show.sponsors)
     known = {} if items is None else items
@@ -539,3 +539,14 @@ def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
     files[urls.path("feed_full")] = _rss(config, show, entries, feed_url(config, "feed_full"), [], channel)
     files[urls.path("feed_json")] = json_feed(config, pages[0])
     return files
+
+
+def chapter_units(show: Show, config: Config, fingerprints: Fingerprints, version: str) -> list[Unit]:
+    """One unit per episode with timed items: its chapters.json."""
+    def files(episode: Episode) -> dict[str, str]:
+        found = chapters(config, episode)
+        return {urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE): _json(found)} if found else {}
+
+    shared = fingerprints.key(version, config)
+    return [Unit(f"chapters:{e.number}", fingerprints.key(shared, e), functools.partial(files, e))
+            for e in show.episodes if any(item.at is not None for item in e.items)]

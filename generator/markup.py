@@ -106,7 +106,14 @@ def _render(text: str) -> str:
     return sanitize(raw)
 
 
+_plain: dict[str, str] = {}
+
+
 def plain(text: str) -> str:
-    """Markdown source -> plain text (for descriptions, meta tags and search)."""
-    stripped = nh3.clean(render(text), tags=set())
-    return re.sub(r"\s+", " ", html.unescape(stripped)).strip()
+    """Markdown source -> plain text (for descriptions, meta tags and search), cached:
+    every build asks for every episode's summary."""
+    done = _plain.get(text)
+    if done is None:
+        stripped = nh3.clean(render(text), tags=set())
+        done = _plain[text] = re.sub(r"\s+", " ", html.unescape(stripped)).strip()
+    return done

@@ -73,8 +73,13 @@ class Fingerprints:
             h.update(b"s" + value.encode() + b"\0")
         elif kind is list or kind is tuple:
             h.update(b"[")
-            for v in value:
-                self.update(h, v)
+            known = self._known
+            for v in value:  # lists of episodes are most of it: known ones without a call
+                found = known.get(id(v))
+                if found is not None and found[0] is v:
+                    h.update(b"O" + found[1])
+                else:
+                    self.update(h, v)
             h.update(b"]")
         elif value is None or kind is int or kind is bool:
             h.update(f"{value!r}\0".encode())

@@ -22,6 +22,7 @@ def forget_memory() -> None:
         results.entries.clear()
         results.sites.clear()
     markup._rendered.clear()
+    markup._plain.clear()
 
 
 def inodes(folder: Path) -> dict[str, int]:
