@@ -69,6 +69,10 @@ class Previous:
         FEED.write(site_dir, self.feed_items)
         for name, value in stored.items():
             cache.write_pickle(site_dir, f"search/{name}", value)
+        if "state" in stored:
+            folder = site_dir / cache.CACHE_DIR / "search"
+            for name in search.obsolete(stored["state"], os.listdir(folder)):
+                (folder / name).unlink(missing_ok=True)
         cache.save_state(site_dir, self.state)
 
 

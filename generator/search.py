@@ -434,6 +434,14 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
     return units
 
 
+def obsolete(state: dict, names: list[str]) -> list[str]:
+    """The stored names this `state` no longer uses: buckets of another bucket count,
+    and the postings of episodes that are gone."""
+    used = {"state", *(f"doc-{n}" for n in state["docs"]),
+            *(f"bucket-{state['buckets']}-{b}" for b in range(state["buckets"]))}
+    return [name for name in names if name not in used]
+
+
 def index_files(show: Show, config: Config) -> dict[str, bytes]:
     """Every file of the search index, by output path; the same show gives the same bytes."""
     files: dict[str, bytes] = {}

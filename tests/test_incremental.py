@@ -142,7 +142,10 @@ def test_search_updates_equal_a_clean_index(example_site, tmp_path, monkeypatch,
     build(example_site, tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
     if bucket_bytes < 1000:
-        assert len(list((output / "search/s").iterdir())) > buckets
+        now = len(list((output / "search/s").iterdir()))
+        assert now > buckets
+        stored = {p.name for p in (example_site / cache.CACHE_DIR / "search").iterdir()}
+        assert {n for n in stored if n.startswith("bucket-")} == {f"bucket-{now}-{b}" for b in range(now)}
 
 
 @pytest.mark.parametrize("a, b", [
