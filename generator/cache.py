@@ -187,21 +187,21 @@ class FileResults:
             entry.read_at - key[1] > RACY_NS or entry.digest == digest(path.read_bytes()))
 
     def get(self, path: Path, extra: tuple, compute: Callable[[], Any]) -> Any:
-        if not self.current(path, extra):
-            self.fill([(path, extra, compute)])
-        return self.entries[os.path.abspath(path)].value
+        return self.get_all([(path, extra, compute)])[0]
 
-    def fill(self, jobs: list[tuple[Path, tuple, Callable[[], Any]]], processes: int = 1) -> None:
-        """Compute the results of (path, extra, compute) jobs, over several processes for
-        many. Each file's size, time and digest are taken before it is read, so an edit
-        made meanwhile is seen by the next build."""
+    def get_all(self, jobs: list[tuple[Path, tuple, Callable[[], Any]]], processes: int = 1) -> list[Any]:
+        """The result of each (path, extra, compute) job: kept ones as they are, the others
+        computed, over several processes when there are many. Each file's size, time and
+        digest are taken before it is read, so an edit made meanwhile is seen next time."""
+        stale = [job for job in jobs if not self.current(job[0], job[1])]
         before = []
-        for path, extra, _ in jobs:
+        for path, extra, _ in stale:
             name, key = self._key(path, extra)
             before.append((name, key, digest(path.read_bytes()), time.time_ns()))
-        values = map_ordered(lambda job: job[2](), jobs, processes)
+        values = map_ordered(lambda job: job[2](), stale, processes)
         for (name, key, found, read_at), value in zip(before, values):
             self.entries[name] = _Entry(key, found, read_at, value)
+        return [self.entries[os.path.abspath(path)].value for path, _, _ in jobs]
 
     def digest(self, path: Path) -> str:
         return self.entries[os.path.abspath(path)].digest

@@ -76,10 +76,9 @@ Job = tuple[Path, str, Callable[[], Loaded]]  # a file, its path relative to the
 def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, processes: int) -> list[Any]:
     """The model of each file (None for a file with errors), parsing the files that changed
     over several processes when there are many."""
-    FILES.fill([(path, (), compute) for path, _, compute in jobs if not FILES.current(path, ())], processes)
     models = []
-    for path, rel, compute in jobs:
-        model, problems, marks = FILES.get(path, (), compute)
+    loaded = FILES.get_all([(path, (), compute) for path, _, compute in jobs], processes)
+    for (path, rel, _), (model, problems, marks) in zip(jobs, loaded):
         sources[rel] = Source(path, rel, marks)
         report.extend(problems)
         models.append(model)
@@ -324,12 +323,9 @@ class Transcripts(Mapping[int, Transcript]):
         return f"{TRANSCRIPTS.digest(path)}:{duration}"
 
 
-def _transcript(path: Path, rel: str, duration: int | None, report: Report | None = None) -> Transcript | None:
+def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None:
     """The parsed transcript; None when it is unchanged and only its problems came from the build cache."""
-    transcript, problems = TRANSCRIPTS.get(path, (duration,), lambda: transcripts.read_transcript(path, rel, duration))
-    if report is not None:
-        report.extend(problems)
-    return transcript
+    return TRANSCRIPTS.get(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))[0]
 
 
 def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
@@ -373,11 +369,10 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
             found_transcripts[episode.number] = (transcript_path, rel, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)
-    TRANSCRIPTS.fill([(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))
-                      for path, rel, duration in found_transcripts.values()
-                      if not TRANSCRIPTS.current(path, (duration,))], processes)
-    for path, rel, duration in found_transcripts.values():
-        _transcript(path, rel, duration, report)
+    parsed = TRANSCRIPTS.get_all([(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))
+                                  for path, rel, duration in found_transcripts.values()], processes)
+    for _, problems in parsed:
+        report.extend(problems)
 
     report.raise_if_errors()
     episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
