@@ -20,31 +20,12 @@ from .config import Config, load_config
 from .errors import ContentError, Problem
 from .load import load_show, save_cache
 from .models import Show
-from .progress import Stages
+from .progress import BuildResult, Stages
 from .write import Writer
 
 MEMO = cache.Shelf("units", same=lambda unit, made: (unit, made[0]))  # what each page and file group was made from
 MARKDOWN = cache.Shelf("markdown")  # markdown source -> safe HTML
 FEED = cache.Shelf("feed")  # each episode's feed item, by a digest of what it shows
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    episodes: int
-    pages: int
-    files: int
-    written: int  # files written or removed; 0 when nothing changed
-    seconds: float
-    warnings: list[Problem]
-    feeds: int = 0  # RSS and JSON feed files
-    search_bytes: int = 0
-
-    def summary(self) -> str:
-        if not self.written:
-            return f"Nothing changed since the last build (checked in {self.seconds:.2f} s)"
-        size = f"{self.search_bytes / 1e6:.1f} MB" if self.search_bytes >= 1e6 else f"{self.search_bytes // 1000} KB"
-        return (f"{self.episodes:,} episodes, {self.pages:,} pages, {self.feeds} feeds, search index "
-                f"{size} in {self.seconds:.2f} s ({self.written:,} of {self.files:,} files written)")
 
 
 @dataclass
@@ -138,17 +119,22 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
 
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
           now: dt.datetime | None = None, processes: int | None = None, stages: Stages | None = None,
-          session: Session | None = None) -> BuildResult:
+          session: Session | None = None, checked: tuple[cache.State, str] | None = None) -> BuildResult:
     """Build the site into output_dir, doing only what changed since the last build.
     Rendering uses every core unless `processes` says otherwise. `stages` times (and may
-    show) each stage; a `session` keeps what a build leaves in memory for the next."""
+    show) each stage; a `session` keeps what a build leaves in memory for the next.
+    `checked` is the state and input fingerprint a caller got from `cache.unchanged`
+    when it found a change, so that they are not read again."""
     started = time.perf_counter()
     stages = stages or Stages()
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
     with stages.stage("check"):
         kept = session.previous if session else None
-        state, inputs, current = cache.unchanged(site_dir, output_dir, drafts, now, kept.state if kept else None)
+        if checked:
+            (state, inputs), current = checked, False
+        else:
+            state, inputs, current = cache.unchanged(site_dir, output_dir, drafts, now, kept.state if kept else None)
         if current and not clean:
             return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
         previous = Previous() if clean else kept or Previous.read(site_dir, state)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ContentError
-from .progress import Bar, Stages
+from .progress import Bar, BuildResult, Stages
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -123,32 +123,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shownotes: no such folder: {site}", file=sys.stderr)
         return 2
     try:
-        if args.command == "build" and not args.clean:
+        if args.command == "build":
             import datetime as dt
 
             from . import cache
 
             output = args.output or site / "output"
-            started = time.perf_counter()
-            if cache.unchanged(site, output, args.drafts, dt.datetime.now(dt.timezone.utc))[2]:
-                if not args.quiet:
-                    print(f"Nothing changed since the last build (checked in {time.perf_counter() - started:.2f} s): "
-                          f"{output}")
-                return 0
-        if args.command == "build":
+            checked = None
+            if not args.clean:
+                started = time.perf_counter()
+                state, inputs, current = cache.unchanged(site, output, args.drafts, dt.datetime.now(dt.timezone.utc))
+                if current:
+                    if not args.quiet:
+                        print(f"{BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, []).summary()}"
+                              f": {output}")
+                    return 0
+                checked = (state, inputs)
             from . import build as build_stage
 
             stages = Bar() if Bar.wanted() and not args.quiet else Stages()
             try:
-                result = build_stage.build(site, args.output or site / "output", drafts=args.drafts,
-                                           clean=args.clean, stages=stages)
+                result = build_stage.build(site, output, drafts=args.drafts, clean=args.clean, stages=stages,
+                                           checked=checked)
             finally:
                 stages.close()
             print_problems(result.warnings)
             if args.verbose:
                 print("\n".join(stages.table()))
             if not args.quiet:
-                print(f"{result.summary()}: {args.output or site / 'output'}")
+                print(f"{result.summary()}: {output}")
             return 0
         if args.command == "check":
             from . import build as build_stage

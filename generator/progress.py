@@ -1,11 +1,15 @@
-"""How a build reports as it goes: stage by stage, with times for --verbose, and a
-progress bar on a terminal once a build has taken a second."""
+"""How a build reports: stage by stage as it goes, with times for --verbose and a
+progress bar on a terminal once it has taken a second, then in one line."""
 from __future__ import annotations
 
 import sys
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 
 class Stages:
@@ -78,3 +82,22 @@ class Bar(Stages):
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    episodes: int
+    pages: int
+    files: int
+    written: int  # files written or removed; 0 when nothing changed
+    seconds: float
+    warnings: list[Problem]
+    feeds: int = 0  # RSS and JSON feed files
+    search_bytes: int = 0
+
+    def summary(self) -> str:
+        if not self.written:
+            return f"Nothing changed since the last build (checked in {self.seconds:.2f} s)"
+        size = f"{self.search_bytes / 1e6:.1f} MB" if self.search_bytes >= 1e6 else f"{self.search_bytes // 1000} KB"
+        return (f"{self.episodes:,} episodes, {self.pages:,} pages, {self.feeds} feeds, search index "
+                f"{size} in {self.seconds:.2f} s ({self.written:,} of {self.files:,} files written)")
