@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import json
 import math
 import re
@@ -33,6 +32,7 @@ from typing import Any, Callable
 
 from . import urls
 from .config import Config
+from .markup import plain  # the rendered notes' text: markdown is rendered before this stage
 from .cache import digest
 from .memo import Fingerprints, Unit
 from .parallel import map_ordered
@@ -60,24 +60,12 @@ _WORD = re.compile(r"[^\W_]+")
 _ASCII = bytes.maketrans(bytes(range(256)), bytes(
     c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)))
 _VOWEL = re.compile("[aeiouy]")
-# Markdown to plain text, fast and good enough for search (rendering thousands of notes is not).
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<(https?://[^>\s]+)>")
-_MD_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_MD_MARK = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>|```+\w*)[ \t]*"  # list items, headings, quotes, fences
-                      r"|(?<![\w*_`])[*_`]{1,3}(?=\S)|(?<=\S)[*_`]{1,3}(?![\w*_`])", re.M)  # emphasis, code
 
 
 def fold(text: str) -> str:
     """Lowercase without accents: "Café Ñandú" -> "cafe nandu"."""
     text = text.lower()
     return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
-
-
-def plain(markdown: str) -> str:
-    """Markdown source -> plain text: link texts kept, markup and tags dropped."""
-    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), markdown)
-    text = _MD_MARK.sub("", _MD_TAG.sub(" ", text))
-    return " ".join(html.unescape(text).split())
 
 
 def _undouble(word: str) -> str:
