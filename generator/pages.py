@@ -263,10 +263,10 @@ def link_functions(config: Config):
             return value
         return url(ctx, "media", name=urls.media_url(value).removeprefix("media/"))
 
-    def absolute(kind: str, **params: Any) -> str:
-        return urls.absolute(config.site.base_url, urls.path(kind, **params))
-
     def absolute_url(url_path: str) -> str:
         return urls.absolute(config.site.base_url, url_path)
+
+    def absolute(kind: str, **params: Any) -> str:
+        return absolute_url(urls.path(kind, **params))
 
     return {"url": url, "local": local, "absolute": absolute, "absolute_url": absolute_url}
