@@ -101,8 +101,8 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         units += search.index_units(show, config, store, fingerprints, version, processes, stages.advance,
                                     start_over=previous.memo is None)
     with stages.stage("render", len(units)) as notes:
-        notes.append(f"{len(memo.stale(units, previous.memo)):,} of {len(units):,} pages and file groups made")
-        new_memo = memo.make_units(units, previous.memo, writer.put, processes, stages.advance)
+        new_memo, made = memo.make_units(units, previous.memo, writer.put, processes, stages.advance)
+        notes.append(f"{made:,} of {len(units):,} pages and file groups made")
     with stages.stage("feed"):
         for path, content in feed.feed_files(show, config, items=previous.feed_items,
                                              fingerprints=fingerprints).items():

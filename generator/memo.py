@@ -115,18 +115,13 @@ def _made(unit: Unit) -> tuple[Files, dict[str, str]]:
     return files, {path: digest(content) for path, content in files.items()}
 
 
-def stale(units: list[Unit], previous: Memo | None) -> list[Unit]:
-    """The units whose key is not the one they had in the last build."""
-    previous = previous or {}
-    return [u for u in units if previous.get(u.id, ("",))[0] != u.key]
-
-
 def make_units(units: list[Unit], previous: Memo | None, put: Callable[[str, Content, str], None],
-               processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> Memo:
-    """Make the stale units, handing each file to `put(path, content, digest)` as it is
-    made (and each kept file as Kept). Returns the memo for the next build."""
+               processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> tuple[Memo, int]:
+    """Make the units whose key is not the one they had in the last build, handing each
+    file to `put(path, content, digest)` as it is made (and each kept file as Kept).
+    Returns the memo for the next build and how many units were made."""
     previous = previous or {}
-    todo = stale(units, previous)
+    todo = [u for u in units if previous.get(u.id, ("",))[0] != u.key]
     made: dict[str, dict[str, str]] = {}
     for i, (files, digests) in map_each(_made, todo, processes):
         for path, content in files.items():
@@ -139,5 +134,5 @@ def make_units(units: list[Unit], previous: Memo | None, put: Callable[[str, Con
             for path, digest in previous[unit.id][1].items():
                 put(path, Kept(digest), digest)
             advance(1)
-        memo[unit.id] = (unit.key, made.get(unit.id) or previous[unit.id][1])
-    return memo
+        memo[unit.id] = (unit.key, made[unit.id] if unit.id in made else previous[unit.id][1])
+    return memo, len(todo)
