@@ -2,8 +2,8 @@
 
 Workers are forked, so they start with everything the parent has loaded
 (the show, the theme, the markdown cache) and only results travel back.
-Results come back in the order of the items, so output is the same as a
-serial run's.
+`map_ordered` returns them in the order of the items, so output is the same
+as a serial run's; `map_each` hands each over as it is done.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iter
 def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
                 advance: Callable[[int], None] = lambda done: None) -> list[R]:
     """[func(x) for x in items], over `processes` forked workers when it is worth it.
-    `advance(n)` is called in this process as each n items are done."""
+    `advance(1)` is called in this process as each item is done."""
     results: list = [None] * len(items)
     for i, result in map_each(func, items, processes):
         results[i] = result
