@@ -118,6 +118,8 @@ def dotted(loc: tuple) -> str:
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
     """The model class that holds the field at `loc` (list indexes skipped)."""
+    from pydantic import BaseModel  # here: a no-op build does not import pydantic
+
     for part in loc:
         if isinstance(part, int):
             continue
@@ -125,8 +127,6 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         for candidate in list(candidates):
             candidates += getattr(candidate, "__args__", ())
-        from pydantic import BaseModel
-
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model)
     return model
 

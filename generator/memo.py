@@ -131,8 +131,8 @@ def make_units(units: list[Unit], previous: Memo | None, put: Callable[[str, Con
     memo: Memo = {}
     for unit in units:
         if unit.id not in made:
-            for path, digest in previous[unit.id][1].items():
-                put(path, Kept(digest), digest)
+            for path, kept in previous[unit.id][1].items():
+                put(path, Kept(kept), kept)
             advance(1)
         memo[unit.id] = (unit.key, made[unit.id] if unit.id in made else previous[unit.id][1])
     return memo, len(todo)

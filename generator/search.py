@@ -20,7 +20,6 @@ there (phrases too) and links to their second. `.bin` files are gzip'd JSON.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import math
 import re
