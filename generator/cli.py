@@ -5,6 +5,7 @@ Exit status: 0 success, 1 the content has errors, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -114,6 +115,15 @@ def new_submission(args: argparse.Namespace) -> Path | None:
     except ValueError as exc:
         print(f"shownotes new submission: {exc}", file=sys.stderr)
         return None
+
+
+def run() -> None:
+    """The `shownotes` command. It exits without freeing what a build left in memory
+    object by object, which takes 0.4 s after an edit at 5,000 episodes."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -333,6 +333,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
     """Load and cross-check the content folder. Returns the show and its warnings;
     raises ContentError with every error found. Unchanged files come from the build
     cache; changed ones are parsed over `processes` processes when there are many."""
+    root = Path(os.path.abspath(root))  # the caches key files by absolute path: make it once
     FILES.read(root)
     TRANSCRIPTS.read(root)
     report = Report()

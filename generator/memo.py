@@ -57,57 +57,59 @@ class Fingerprints:
                 self._known[id(value)] = known
         if known is None or known[0] is not value:
             if isinstance(value, BaseModel):
-                found = value.__pydantic_serializer__.to_json(value)
+                data = value.__pydantic_serializer__.to_json(value)
             else:
-                h = hashlib.blake2b(digest_size=16)
+                parts: list[bytes] = []
                 for f in dataclasses.fields(value):
-                    self.update(h, getattr(value, f.name))
-                found = h.digest()
+                    self._encode(getattr(value, f.name), parts)
+                data = b"".join(parts)
+            # A digest, not the bytes: an episode is on a dozen pages, its JSON is hashed once.
+            found = hashlib.blake2b(data, digest_size=16).digest()
             known = self._known[id(value)] = (value, found)
         return known[1]
 
-    def update(self, h: Any, value: Any) -> None:
+    def _encode(self, value: Any, out: list[bytes]) -> None:
+        """Append bytes that tell `value` apart to `out`; they are hashed once per key,
+        cheaper than one hash update per value."""
         # Called for every value of every page's context: the common types come first.
         kind = type(value)
         if kind is str:
-            h.update(b"s" + value.encode() + b"\0")
+            out += (b"s", value.encode(), b"\0")
         elif kind is list or kind is tuple:
-            h.update(b"[")
+            out.append(b"[")
             known = self._known
             for v in value:  # lists of episodes are most of it: known ones without a call
                 found = known.get(id(v))
                 if found is not None and found[0] is v:
-                    h.update(b"O" + found[1])
+                    out += (b"O", found[1])
                 else:
-                    self.update(h, v)
-            h.update(b"]")
+                    self._encode(v, out)
+            out.append(b"]")
         elif value is None or kind is int or kind is bool:
-            h.update(f"{value!r}\0".encode())
-        elif isinstance(value, BaseModel):
-            h.update(b"O" + self._object(value))
+            out.append(f"{value!r}\0".encode())
+        elif isinstance(value, BaseModel) or dataclasses.is_dataclass(value) and not isinstance(value, Deferred):
+            out += (b"O", self._object(value))
         elif isinstance(value, dict):
-            h.update(b"{")
+            out.append(b"{")
             for k, v in value.items():
-                self.update(h, k)
-                self.update(h, v)
-            h.update(b"}")
+                self._encode(k, out)
+                self._encode(v, out)
+            out.append(b"}")
         elif isinstance(value, Deferred):
-            h.update(b"D" + value.digest.encode())
-        elif dataclasses.is_dataclass(value):
-            h.update(b"O" + self._object(value))
+            out += (b"D", value.digest.encode())
         elif isinstance(value, str):  # Markup: it is not escaped, so it differs from the same str
-            h.update(b"m" + value.encode() + b"\0")
+            out += (b"m", value.encode(), b"\0")
         elif isinstance(value, (float, dt.date)):
-            h.update(f"{kind.__name__}:{value!s}\0".encode())
+            out.append(f"{kind.__name__}:{value!s}\0".encode())
         else:
             raise TypeError(f"cannot tell when a {kind.__name__} changes; "
                             "pass models, plain values or a Deferred")
 
     def key(self, *values: Any) -> str:
-        h = hashlib.blake2b(digest_size=16)
+        parts: list[bytes] = []
         for value in values:
-            self.update(h, value)
-        return h.hexdigest()
+            self._encode(value, parts)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
 def _made(unit: Unit) -> tuple[Files, dict[str, str]]:
