@@ -101,10 +101,10 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
 
 def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, store: search.Store,
                 writer: Writer, stages: Stages, processes: int = 1,
-                fingerprints: memo.Fingerprints | None = None) -> tuple[int, memo.Memo]:
+                fingerprints: memo.Fingerprints | None = None) -> tuple[int, Previous]:
     """Hand every output file of the site to `writer`: those that changed since the
     `previous` build as they are made, the others as Kept. Returns the page count and
-    the memo for the next build."""
+    what the next build needs of this one (its state is the caller's to fill in)."""
     compiled = site_dir / cache.CACHE_DIR / "templates"
     compiled.mkdir(parents=True, exist_ok=True)
     env = theme.environment(site_dir, config.site.theme, compiled)
@@ -125,8 +125,8 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         new_memo, made = memo.make_units(units, previous.memo, writer.put, processes, stages.advance)
         notes.append(f"{made:,} of {len(units):,} pages and file groups made")
     with stages.stage("feed"):
-        for path, content in feed.feed_files(show, config, items=previous.feed_items,
-                                             fingerprints=fingerprints).items():
+        items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints)
+        for path, content in feed.feed_files(show, config, items=items).items():
             writer.put(path, content, cache.digest(content))
     copied = {f"static/{name}": path for name, path in theme.static_files(site_dir, config.site.theme).items()}
     media = site_dir / "content" / "media"
@@ -135,7 +135,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
             copied[f"media/{path.relative_to(media).as_posix()}"] = path
     for name, path in copied.items():
         writer.put(name, path, cache.digest(path))
-    return len(site_pages), new_memo
+    return len(site_pages), Previous(memo=new_memo, feed_items=items)
 
 
 @collector_paused
@@ -175,8 +175,8 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     fingerprints = memo.Fingerprints(session.fingerprints if session else None)
     try:
         with Writer(output_dir, state.manifest if known else None, _digest_on_disk) as writer:
-            page_count, new_memo = render_site(site_dir, config, show, previous, store, writer, stages,
-                                               processes, fingerprints)
+            page_count, done = render_site(site_dir, config, show, previous, store, writer, stages,
+                                           processes, fingerprints)
             with stages.stage("write") as notes:
                 cache.forget_state(site_dir)  # until the new output is complete, nothing about it is known
                 written = writer.commit()
@@ -187,8 +187,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         raise
     manifest = writer.digests
     release = show.next_release.isoformat() if show.next_release else None
-    done = Previous(cache.State(inputs, target, cache.output_inode(output_dir), release, manifest),
-                    new_memo, previous.feed_items)
+    done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest)
     with stages.stage("remember"):
         if session:
             session.keep(show, done, store.pending, fingerprints)

@@ -508,27 +508,27 @@ def _json(data: Any) -> str:
 
 # --- the stage ------------------------------------------------------------------------------------
 
-def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
-               items: dict[str, Item] | None = None, fingerprints: Fingerprints | None = None
-               ) -> dict[str, str | bytes]:
-    """The feeds by output path: /feed.xml (the newest `[feed] limit` episodes, older
-    pages linked), /feed/page/N.xml, /feed/full.xml (every episode) and /feed.json.
-    Each episode's chapters.json comes from `chapter_units`.
-
-    `items` (key -> Item) carries episodes' items from one build to the next: an
-    item is made again only when its key changes. It is filled with this build's."""
-    files: dict[str, str | bytes] = {}
-    fingerprints = fingerprints or Fingerprints()
+def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known: dict[str, Item] | None = None,
+               fingerprints: Fingerprints | None = None) -> dict[str, Item]:
+    """Each episode in the feed, newest first, as its serialised item by a key of what it
+    shows. An item in `known` (the last build's) is reused while its key is the same."""
+    fingerprints, known = fingerprints or Fingerprints(), known or {}
     shared = fingerprints.key(config, show.people, show.sponsors)
-    known = {} if items is None else items
-    entries, used = [], {}
+    items = {}
     for episode in in_feed(show, now):
         key = fingerprints.key(shared, episode, episode.number in show.transcripts)
-        item = used[key] = known.get(key) or _entry(config, show, episode)
-        entries.append(item)
-    if items is not None:
-        items.clear()
-        items.update(used)
+        items[key] = known.get(key) or _entry(config, show, episode)
+    return items
+
+
+def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
+               items: dict[str, Item] | None = None) -> dict[str, str | bytes]:
+    """The feeds by output path: /feed.xml (the newest `[feed] limit` episodes, older
+    pages linked), /feed/page/N.xml, /feed/full.xml (every episode) and /feed.json,
+    from `feed_items` (made here when not given). Each episode's chapters.json comes
+    from `chapter_units`."""
+    entries = list((feed_items(show, config, now) if items is None else items).values())
+    files: dict[str, str | bytes] = {}
     channel = _channel_tags(config, show)
     limit = config.feed.limit or max(len(entries), 1)
     pages = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [[]]

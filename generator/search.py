@@ -342,6 +342,58 @@ def index_units(show: Show, config: Config, store: Store | None, fingerprints: F
         return _index_units(show, store, EMPTY, fingerprints, version, processes, advance)
 
 
+class _Buckets:
+    """The last build's term lists, one mapping per bucket, read from the store when first
+    needed and copied: what the store holds is never changed in place."""
+
+    def __init__(self, store: Store | None, count: int, full: bool) -> None:
+        self.store, self.count, self.full = store, count, full
+        self.loaded: dict[int, Lists] = {}
+
+    def __getitem__(self, b: int) -> Lists:
+        if b not in self.loaded:
+            self.loaded[b] = {} if self.full else dict(_stored(self.store, f"bucket-{self.count}-{b}"))
+        return self.loaded[b]
+
+    def of(self, term: str) -> Lists:
+        return self[bucket(term, self.count)] if self.count else self.loaded.setdefault(0, {})
+
+    def everything(self) -> Lists:
+        found: Lists = {}
+        for b in range(self.count or 1):
+            found.update(self[b])
+        return found
+
+
+def _apply(old: _Buckets, before: Callable[[int], dict], after: dict[int, dict], gone: list[int],
+           raw: int) -> tuple[int, set[str]]:
+    """Put the new postings of the episodes in `after` and drop those of the `gone` ones,
+    in the term lists of `old`. `before(number)` gives an episode's last postings.
+    Returns the index's new raw size and the terms whose lists changed."""
+    changed: set[str] = set()
+    for number in [*after, *gone]:
+        was, now = before(number), after.get(number, {})
+        for term in was.keys() | now.keys():
+            if was.get(term) == now.get(term):
+                continue
+            lists = old.of(term)
+            episodes_of = lists.get(term) or {}
+            if term not in changed:  # a copy, once: what the store holds is never changed in place
+                episodes_of = dict(episodes_of)
+                changed.add(term)
+            raw -= _raw(term, episodes_of) if episodes_of else 0
+            if term in now:
+                episodes_of[number] = now[term]
+            else:
+                episodes_of.pop(number, None)
+            raw += _raw(term, episodes_of) if episodes_of else 0
+            if episodes_of:
+                lists[term] = episodes_of
+            else:
+                lists.pop(term, None)
+    return raw, changed
+
+
 def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fingerprints,
                  version: str, processes: int, advance: Callable[[int], None]) -> list[Unit]:
     episodes = sorted(show.episodes, key=lambda e: e.number)
@@ -352,54 +404,21 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
     done = dict(zip((e.number for e in todo), map_ordered(partial(_computed, show=show), todo, processes, advance)))
     gone = [n for n in state["docs"] if n not in keys]
 
-    # Every term whose postings changed, and its new list (the old one from its bucket).
-    old_buckets = state["buckets"]
-    loaded: dict[int, Lists] = {}
-
-    def lists_of(b: int) -> Lists:  # copied: what the store holds is never changed in place
-        if b not in loaded:
-            loaded[b] = {} if full else dict(_stored(store, f"bucket-{old_buckets}-{b}"))
-        return loaded[b]
-
-    raw = state["raw"]
-    changed_terms: set[str] = set()
-    for number in [*done, *gone]:
-        before = {} if full or number not in state["docs"] else _stored(store, f"doc-{number}")
-        after = done[number][1] if number in done else {}
-        for term in before.keys() | after.keys():
-            if before.get(term) == after.get(term):
-                continue
-            lists = lists_of(bucket(term, old_buckets)) if old_buckets else loaded.setdefault(0, {})
-            episodes_of = lists.get(term) or {}
-            if term not in changed_terms:  # a copy, once: what the store holds is never changed in place
-                episodes_of = dict(episodes_of)
-                changed_terms.add(term)
-            raw -= _raw(term, episodes_of) if episodes_of else 0
-            if term in after:
-                episodes_of[number] = after[term]
-            else:
-                episodes_of.pop(number, None)
-            raw += _raw(term, episodes_of) if episodes_of else 0
-            if episodes_of:
-                lists[term] = episodes_of
-            else:
-                lists.pop(term, None)
-
+    old = _Buckets(store, state["buckets"], full)
+    raw, changed_terms = _apply(
+        old, lambda n: {} if full or n not in state["docs"] else _stored(store, f"doc-{n}"),
+        {n: found for n, (_, found) in done.items()}, gone, state["raw"])
     buckets = bucket_count(raw)
-    if buckets != old_buckets:  # re-bucket every term
-        everything: Lists = {}
-        for b in range(old_buckets or 1):
-            everything.update(lists_of(b))
-        regrouped: dict[int, Lists] = {b: {} for b in range(buckets)}
-        for term, episodes_of in everything.items():
-            regrouped[bucket(term, buckets)][term] = episodes_of
-        touched = regrouped
+    if buckets != old.count:  # re-bucket every term
+        touched: dict[int, Lists] = {b: {} for b in range(buckets)}
+        for term, episodes_of in old.everything().items():
+            touched[bucket(term, buckets)][term] = episodes_of
     else:
-        touched = {b: lists_of(b) for b in {bucket(t, buckets) for t in changed_terms}}
+        touched = {b: old[b] for b in {bucket(t, buckets) for t in changed_terms}}
 
     # Touched buckets are packed now: their key is their files' digest, so one whose
     # terms changed back and forth is still kept.
-    bucket_keys = {} if buckets != old_buckets else dict(state["bucket_keys"])
+    bucket_keys = {} if buckets != old.count else dict(state["bucket_keys"])
     packed = dict(zip(touched, map_ordered(lambda item: bucket_files(*item), list(touched.items()), processes)))
     for b, files in packed.items():
         bucket_keys[b] = fingerprints.key(version, sorted((path, digest(data)) for path, data in files.items()))
