@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                 return build_stage.build(site, output, drafts=args.drafts, processes=1, session=session).summary()
 
             try:
-                return serve_site(site, output, args.port, rebuild)
+                return serve_site(site, output, args.port, rebuild, tidy=build_stage.collect_garbage)
             finally:
                 session.close()
         if args.command == "schema":

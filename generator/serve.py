@@ -127,13 +127,20 @@ def watch(paths: list[Path], rebuild: Callable[[set[Path]], None], stop: threadi
         rebuild({Path(path) for _, path in changes})
 
 
-def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: Callable[[str], None] = print) -> int:
-    """Build, serve and watch until Ctrl-C. `rebuild()` returns a summary line or raises ContentError."""
+def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: Callable[[str], None] = print,
+          tidy: Callable[[], None] = lambda: None) -> int:
+    """Build, serve and watch until Ctrl-C. `rebuild()` returns a summary line or raises ContentError;
+    `tidy()` runs a second after each build, once the browser has reloaded."""
     from .errors import ContentError
 
     broadcaster = Broadcaster()
+    later: list[threading.Timer] = []
 
     def run_build() -> None:
+        for timer in later:
+            timer.cancel()
+        later[:] = [threading.Timer(1.0, tidy)]
+        later[0].daemon = True
         try:
             log(rebuild())
             broadcaster.send("reload")
@@ -144,6 +151,7 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
             print(f"shownotes: {len(lines)} problem(s); the browser shows them until they are fixed",
                   file=sys.stderr)
             broadcaster.send("problems", json.dumps(lines))
+        later[0].start()
 
     output.mkdir(parents=True, exist_ok=True)
     run_build()
@@ -163,6 +171,8 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
         pass
     finally:
         stop.set()
+        for timer in later:
+            timer.cancel()
         server.shutdown()
         server.server_close()
     log("Stopped.")

@@ -236,6 +236,33 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
+def test_builds_freeze_what_they_leave_and_serve_collects_it_later(example_site):
+    """A build ends by freezing every object it leaves (so that the browser's reload in serve
+    does not wait for a collection); collect_garbage frees the cycles among them."""
+    import gc
+    import weakref
+
+    from generator.build import Session, collect_garbage
+
+    class Node:
+        pass
+
+    session = Session(example_site)
+    build(example_site, example_site / "output", processes=1, session=session)
+    cycle = Node()
+    cycle.self = cycle  # garbage only the cycle collector can free
+    alive = weakref.ref(cycle)
+    del cycle
+    edit(example_site / "content/episodes/031.yaml", "title: ", "title: Live ")
+    build(example_site, example_site / "output", processes=1, session=session)
+    assert gc.get_freeze_count() > 0
+    gc.collect()
+    assert alive() is not None, "a frozen cycle is not collected"
+    collect_garbage()
+    assert alive() is None
+    session.close()
+
+
 def test_structural_changes_update_like_a_clean_build(example_site, tmp_path):
     """New and removed files, settings and people: after each, in a fresh process, the
     update equals a clean build."""
