@@ -82,9 +82,11 @@ class Previous:
         cache.save_state(site_dir, self.state)
 
 
-def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
-         processes: int = 1) -> tuple[Config, Show, list[Problem]]:
-    """Read and check the config and all content; raise ContentError listing every error."""
+def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None, processes: int = 1,
+         fingerprints: memo.Fingerprints | None = None) -> tuple[Config, Show, list[Problem]]:
+    """Read and check the config and all content; raise ContentError listing every error.
+    `fingerprints` remembers each episode's checks (serve passes the last build's on)."""
+    fingerprints = fingerprints or memo.Fingerprints()
     problems: list[Problem] = []
     config = None
     try:
@@ -92,12 +94,13 @@ def load(site_dir: Path, drafts: bool = False, now: dt.datetime | None = None,
     except ContentError as exc:
         problems += exc.problems
     try:
-        show, warnings = load_show(site_dir, drafts=drafts, now=now, processes=processes)
+        show, warnings = load_show(site_dir, drafts=drafts, now=now, processes=processes,
+                                   fingerprints=fingerprints)
     except ContentError as exc:
         raise ContentError(problems + exc.problems) from None
     if config is None:
         raise ContentError(problems)
-    lint = feedlint.lint(site_dir, config, show, now=now)
+    lint = feedlint.lint(site_dir, config, show, now=now, fingerprints=fingerprints)
     if any(p.severity == "error" for p in lint):
         raise ContentError(problems + [p for p in lint if p.severity == "error"])
     return config, show, sorted(warnings + [p for p in lint if p.severity == "warning"])
@@ -118,7 +121,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(set(texts)):,} rendered")
     fingerprints, version = fingerprints or memo.Fingerprints(), cache.program_version()
     with stages.stage("keys"):
-        site_pages = pages.site_pages(show, config)
+        site_pages = pages.site_pages(show, config, fingerprints)
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
         units += transcripts.transcript_units(show.transcripts, version)
         units += feed.chapter_units(show, config, fingerprints, version)
@@ -167,8 +170,10 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         previous = Previous() if clean else kept or Previous.read(site_dir, state)
 
     processes = parallel.workers() if processes is None else processes
+    fingerprints = memo.Fingerprints(session.fingerprints if session else None)
     with stages.stage("load") as notes:
-        config, show, warnings = load(site_dir, drafts=drafts, now=now, processes=processes)
+        config, show, warnings = load(site_dir, drafts=drafts, now=now, processes=processes,
+                                      fingerprints=fingerprints)
         notes.append(f"{len(show.episodes):,} episodes")
     state = previous.state
     # What the last build made is reused only if output/ is still the folder it wrote.
@@ -176,7 +181,6 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     if not known:
         previous = Previous(feed_items=previous.feed_items)
     store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
-    fingerprints = memo.Fingerprints(session.fingerprints if session else None)
     try:
         with Writer(output_dir, state.manifest if known else None, _digest_on_disk) as writer:
             page_count, done = render_site(site_dir, config, show, previous, store, writer, stages,

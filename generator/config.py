@@ -110,6 +110,11 @@ def locate_setting(site_dir: Path, *path: str, key: bool = False) -> tuple[int, 
     return _locate(text, path, key)
 
 
+# The last Config read from each site.toml, with its bytes: unchanged settings stay the same
+# object from one build to the next in `serve`, so what was made from them is known to be current.
+_last_read: dict[Path, tuple[bytes, Config]] = {}
+
+
 def load_config(site_dir: Path) -> Config:
     """Read and validate site.toml; raise ContentError listing every problem."""
     path = site_dir / "site.toml"
@@ -117,6 +122,9 @@ def load_config(site_dir: Path) -> Config:
         raise ContentError([Problem("site.toml", 0, 0, "", f"no site.toml in {site_dir}; run shownotes "
                                     "in the show's folder or pass --site DIR")])
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    last = _last_read.get(path)
+    if last and last[0] == raw:
+        return last[1]
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
@@ -129,6 +137,8 @@ def load_config(site_dir: Path) -> Config:
         raise ContentError([Problem("site.toml", line, col, "", f"TOML syntax error: {message}; "
                                     "strings need quotes, tables look like [site]")]) from None
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         raise ContentError(problems_from(exc, "site.toml", Config, lambda loc, key: _locate(text, loc, key))) from None
+    _last_read[path] = (raw, config)
+    return config

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -18,6 +19,7 @@ from . import categories, feed, urls
 from .config import Config, locate_setting
 from .errors import Problem, Report
 from .load import inside
+from .memo import Fingerprints
 from .models import Episode, Show
 from .pages import audio_url
 
@@ -26,14 +28,15 @@ COVER_MODES = {"JPEG": {"RGB"}, "PNG": {"RGB", "RGBA", "P"}}
 SITE = "site.toml"
 
 
-def lint(site_dir: Path, config: Config, show: Show, now: dt.datetime | None = None) -> list[Problem]:
+def lint(site_dir: Path, config: Config, show: Show, now: dt.datetime | None = None,
+         fingerprints: Fingerprints | None = None) -> list[Problem]:
     """Every feed problem of the site, errors and warnings."""
     report = Report()
     check_cover(site_dir, config, report)
     check_categories(site_dir, config, report)
     check_language(site_dir, config, report)
     check_guid(site_dir, config, report)
-    check_episodes(config, show, report, now or dt.datetime.now(dt.timezone.utc))
+    check_episodes(config, show, report, now or dt.datetime.now(dt.timezone.utc), fingerprints)
     return report.problems
 
 
@@ -150,44 +153,59 @@ def number_in_title(episode: Episode) -> str:
     return ""
 
 
-def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime) -> None:
+def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime,
+                   fingerprints: Fingerprints | None = None) -> None:
+    """Each episode's own problems (remembered in `fingerprints` while the episode, the
+    settings and the people stay the same), then audio URLs and guids used twice."""
+    fingerprints = fingerprints or Fingerprints()
+    shared = fingerprints.key(config, show.people, show.sponsors)
     enclosures: dict[str, Episode] = {}
     guids: dict[str, Episode] = {}
     for episode in sorted(show.episodes, key=lambda e: (e.published, e.number)):
-        source = show.sources.get(episode.source)
-
-        def problem(loc: tuple, field: str, message: str, severity: str = "error") -> None:
-            line, col = source.at(*loc) if source else (0, 0)
-            report.problems.append(Problem(episode.source, line, col, field, message, severity))
-
-        def twice(seen: dict[str, Episode], key: str, loc: tuple, field: str, what: str) -> None:
+        own, enclosure, guid = fingerprints.derived(episode, "feedlint", shared,
+                                                    partial(_episode_problems, config, show, episode))
+        report.problems += own
+        for seen, key, loc, field, what in (
+                (enclosures, enclosure, ("audio", "url"), "audio.url", "the same audio URL"),
+                (guids, guid, ("guid",) if getattr(episode, "guid", None) else ("number",), "guid", "the same guid")):
             first = seen.setdefault(key, episode)
             if first is not episode:
                 draft = max(first.published, episode.published) > now
-                problem(loc, field, f"{what} as {first.source}; apps keep only one of two episodes that share "
-                        "it: give each episode its own" + (" before the draft is published" if draft else ""),
-                        "warning" if draft else "error")
+                report.problems.append(_problem(show, episode, loc, field, f"{what} as {first.source}; apps keep "
+                                                "only one of two episodes that share it: give each episode its own"
+                                                + (" before the draft is published" if draft else ""),
+                                                "warning" if draft else "error"))
 
-        if not episode.audio.length:
-            local = not urls.is_remote(episode.audio.url)
-            problem(("audio", "url") if local else ("audio", "length"), "audio.length",
-                    f"content/{episode.audio.url} is empty" if local else
-                    "the enclosure length is 0; podcast apps need the size of the audio file in bytes "
-                    "(ls -l shows it)")
-        if episode.audio.duration is None:
-            problem(("audio",), "audio.duration", 'no duration; apps show it before the download: add '
-                    'duration: "HH:MM:SS" under audio', "warning")
-        twice(enclosures, audio_url(config, episode), ("audio", "url"), "audio.url", "the same audio URL")
-        twice(guids, feed.item_guid(config, episode), ("guid",) if getattr(episode, "guid", None) else ("number",),
-              "guid", "the same guid")
-        repeated = number_in_title(episode)
-        if repeated:
-            problem(("title",), "title", f"the title repeats the episode number ({repeated!r}); Apple rejects "
-                    "numbers in titles since apps show itunes:episode beside them: remove it")
-        _, size = feed.description(config, show, episode)
-        if size > feed.DESCRIPTION_LIMIT:
-            long_summary = len(episode.summary.encode()) > feed.DESCRIPTION_LIMIT // 2
-            problem(("summary",) if long_summary else ("items",), "summary" if long_summary else "items",
-                    f"the feed description is {size:,} bytes; Apple shows {feed.DESCRIPTION_LIMIT:,}, so it is cut "
-                    "at a word: shorten the summary or the item titles (the full notes stay in content:encoded)",
-                    "warning")
+
+def _problem(show: Show, episode: Episode, loc: tuple, field: str, message: str, severity: str = "error") -> Problem:
+    source = show.sources.get(episode.source)
+    line, col = source.at(*loc) if source else (0, 0)
+    return Problem(episode.source, line, col, field, message, severity)
+
+
+def _episode_problems(config: Config, show: Show, episode: Episode) -> tuple[list[Problem], str, str]:
+    """What is wrong with the episode alone, its enclosure URL and its guid."""
+    found = []
+    if not episode.audio.length:
+        local = not urls.is_remote(episode.audio.url)
+        found.append(_problem(show, episode, ("audio", "url") if local else ("audio", "length"), "audio.length",
+                              f"content/{episode.audio.url} is empty" if local else
+                              "the enclosure length is 0; podcast apps need the size of the audio file in bytes "
+                              "(ls -l shows it)"))
+    if episode.audio.duration is None:
+        found.append(_problem(show, episode, ("audio",), "audio.duration", 'no duration; apps show it before the '
+                              'download: add duration: "HH:MM:SS" under audio', "warning"))
+    repeated = number_in_title(episode)
+    if repeated:
+        found.append(_problem(show, episode, ("title",), "title", f"the title repeats the episode number "
+                              f"({repeated!r}); Apple rejects numbers in titles since apps show itunes:episode "
+                              "beside them: remove it"))
+    _, size = feed.description(config, show, episode)
+    if size > feed.DESCRIPTION_LIMIT:
+        long_summary = len(episode.summary.encode()) > feed.DESCRIPTION_LIMIT // 2
+        found.append(_problem(show, episode, ("summary",) if long_summary else ("items",),
+                              "summary" if long_summary else "items",
+                              f"the feed description is {size:,} bytes; Apple shows {feed.DESCRIPTION_LIMIT:,}, so "
+                              "it is cut at a word: shorten the summary or the item titles (the full notes stay in "
+                              "content:encoded)", "warning"))
+    return found, audio_url(config, episode), feed.item_guid(config, episode)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import cache, transcripts
 from .errors import ContentError, Problem, Report, dotted, problems_from
 from .links import normalize_url, rough_key
+from .memo import Fingerprints
 from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
@@ -203,16 +204,20 @@ def load_submissions(folder: Path, root: Path, sources: dict[str, Source], repor
     return [s for s in _load_all(jobs, sources, report, 1) if s is not None]
 
 
-def check_duplicate_links(suggested: list[Submission], episodes: list[Episode],
-                          sources: dict[str, Source], report: Report) -> None:
+def _rough_links(episode: Episode) -> list[tuple[str, str]]:
+    return [(rough_key(link.url), link.url) for item in episode.items for link in item.links]
+
+
+def check_duplicate_links(suggested: list[Submission], episodes: list[Episode], sources: dict[str, Source],
+                          report: Report, fingerprints: Fingerprints | None = None) -> None:
     """A suggestion whose link an episode already covered, or another suggestion already made."""
+    fingerprints = fingerprints or Fingerprints()
     rough = {rough_key(sub.url) for sub in suggested}  # cheap first: most links match no suggestion
     covered: dict[str, Episode] = {}
     for episode in sorted(episodes, key=lambda e: e.number):
-        for item in episode.items:
-            for link in item.links:
-                if rough_key(link.url) in rough:
-                    covered.setdefault(normalize_url(link.url), episode)
+        for key, url in fingerprints.derived(episode, "links", None, partial(_rough_links, episode)):
+            if key in rough:
+                covered.setdefault(normalize_url(url), episode)
     used = {item.submission for episode in episodes for item in episode.items}
     first: dict[str, Submission] = {}
     for sub in suggested:
@@ -264,7 +269,10 @@ def find_transcript(episode: Episode, source: Source, content: Path, report: Rep
 
 
 def check_references(episode: Episode, source: Source, people: dict, sponsors: dict,
-                     submissions: dict, report: Report) -> None:
+                     submissions: dict) -> list[Problem]:
+    """What the episode names that does not exist, and item times past the end of the audio."""
+    report = Report()
+
     def need(known: dict, value: str, loc: tuple, what: str, folder: str) -> None:
         if value not in known:
             report.error(source.rel, *source.at(*loc), dotted(loc),
@@ -290,6 +298,7 @@ def check_references(episode: Episode, source: Source, people: dict, sponsors: d
         if item.at is not None and duration and item.at > duration:
             report.warn(source.rel, *source.at("items", i, "at"), f"items[{i}].at",
                         f"starts after the end of the audio ({duration} s); check the time")
+    return report.problems
 
 
 class Transcripts(Mapping[int, Transcript]):
@@ -328,11 +337,13 @@ def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None
     return TRANSCRIPTS.get(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))[0]
 
 
-def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
-              processes: int = 1) -> tuple[Show, list[Problem]]:
+def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, processes: int = 1,
+              fingerprints: Fingerprints | None = None) -> tuple[Show, list[Problem]]:
     """Load and cross-check the content folder. Returns the show and its warnings;
     raises ContentError with every error found. Unchanged files come from the build
-    cache; changed ones are parsed over `processes` processes when there are many."""
+    cache; changed ones are parsed over `processes` processes when there are many.
+    An episode's checks are remembered in `fingerprints` (see Fingerprints.derived)."""
+    fingerprints = fingerprints or Fingerprints()
     root = Path(os.path.abspath(root))  # the caches key files by absolute path: make it once
     FILES.read(root)
     TRANSCRIPTS.read(root)
@@ -344,7 +355,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
     suggested = load_submissions(content / "submissions", root, sources, report)
     submissions = {sub.id: sub for sub in suggested}
     loaded = load_episodes(content / "episodes", root, sources, report, processes)
-    check_duplicate_links(suggested, loaded, sources, report)
+    check_duplicate_links(suggested, loaded, sources, report, fingerprints)
 
     seen: dict[int, str] = {}
     episodes: list[Episode] = []
@@ -352,6 +363,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
     folder = content / "transcripts"
     in_folder = {entry.name for entry in os.scandir(folder) if entry.is_file()} if folder.is_dir() else set()
     resolved_root = root.resolve()
+    names = (people.keys(), sponsors.keys(), submissions.keys())  # what references are checked against
     now = now or dt.datetime.now(dt.timezone.utc)
     for episode in loaded:
         source = sources[episode.source]
@@ -360,9 +372,10 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None,
                          f"{seen[episode.number]}; every episode needs its own number")
             continue
         seen[episode.number] = source.rel
-        check_references(episode, source, people, sponsors, submissions, report)
-        episode = resolve_audio(episode, source, content, report)
-        episode = resolve_submissions(episode, submissions)
+        report.extend(fingerprints.derived(episode, "references", names, partial(
+            check_references, episode, source, people, sponsors, submissions)))
+        episode = resolve_audio(episode, source, content, report, fingerprints)
+        episode = resolve_submissions(episode, submissions, fingerprints)
         transcript_path = find_transcript(episode, source, content, report, in_folder)
         if transcript_path:
             rel = f"content/transcripts/{transcript_path.name}" if transcript_path.parent == folder else \
@@ -391,26 +404,13 @@ def save_cache(root: Path) -> None:
     TRANSCRIPTS.write(root)
 
 
-# A resolved episode is reused while its parsed model and what it took in are the same:
-# an unchanged episode stays the same object from one build to the next in `serve`,
-# so what is known about it (its digest) is too.
-_resolved: dict[tuple[str, int], tuple[Episode, tuple, Episode]] = {}
-
-
-def resolved(how: str, episode: Episode, inputs: tuple, resolve: Callable[[], Episode]) -> Episode:
-    """resolve(), or what it gave last time for this episode object and equal `inputs`."""
-    known = _resolved.get((how, id(episode)))
-    if known is None or known[0] is not episode or known[1] != inputs:
-        if len(_resolved) > 100_000:  # a long serve session: start afresh
-            _resolved.clear()
-        known = _resolved[how, id(episode)] = (episode, inputs, resolve())
-    return known[2]
-
-
-def resolve_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:
-    """An item that names a submission takes its title and link from it."""
+def resolve_submissions(episode: Episode, submissions: dict[str, Submission],
+                        fingerprints: Fingerprints) -> Episode:
+    """An item that names a submission takes its title and link from it. The same
+    episode and submissions give the same object: what is known about it stays known."""
     used = tuple(submissions[i.submission] for i in episode.items if i.submission in submissions)
-    return resolved("submissions", episode, used, lambda: _with_submissions(episode, submissions)) if used else episode
+    return fingerprints.derived(episode, "submissions", used, lambda: _with_submissions(episode, submissions)) \
+        if used else episode
 
 
 def _with_submissions(episode: Episode, submissions: dict[str, Submission]) -> Episode:
@@ -424,7 +424,8 @@ def _with_submissions(episode: Episode, submissions: dict[str, Submission]) -> E
     return episode.model_copy(update={"items": tuple(items)})
 
 
-def resolve_audio(episode: Episode, source: Source, content: Path, report: Report) -> Episode:
+def resolve_audio(episode: Episode, source: Source, content: Path, report: Report,
+                  fingerprints: Fingerprints) -> Episode:
     """A local audio file (a path under content/media/) gives its own length."""
     url = episode.audio.url
     if re.match(r"^https?://", url, re.I):
@@ -441,5 +442,5 @@ def resolve_audio(episode: Episode, source: Source, content: Path, report: Repor
         report.error(source.rel, *source.at("audio", "url"), "audio.url", f"content/{url} does not exist")
         return episode
     size = path.stat().st_size
-    return resolved("audio", episode, (size,), lambda: episode.model_copy(
+    return fingerprints.derived(episode, "audio", size, lambda: episode.model_copy(
         update={"audio": episode.audio.model_copy(update={"length": size})}))

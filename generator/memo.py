@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from .cache import digest
 from .parallel import map_each
 from .write import Content, Kept
 
+T = TypeVar("T")
 Files = dict[str, "str | bytes"]
 Memo = dict[str, tuple[str, dict[str, str]]]  # unit id -> (key, output path -> digest)
 
@@ -48,10 +49,24 @@ class Fingerprints:
     def __init__(self, last: Fingerprints | None = None) -> None:
         self._known: dict[int, tuple[Any, bytes]] = {}
         self._last = last._known if last else {}
+        self._derived: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
+        self._last_derived = last._derived if last else {}
+
+    def derived(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
+        """compute(), which makes `what` of `value` given `inputs`: once per build, and
+        reused from the last build (serve) while `value` is the same object and `inputs`
+        compare equal. What an unchanged episode gives stays known without a loop over
+        every episode's details on each save."""
+        slot = (id(value), what)
+        found = self._derived.get(slot) or self._last_derived.get(slot)
+        if found is None or found[0] is not value or found[1] != inputs:
+            found = (value, inputs, compute())
+        self._derived[slot] = found
+        return found[2]
 
     def _object(self, value: Any) -> bytes:
         known = self._known.get(id(value))
-        if known is None and isinstance(value, BaseModel):
+        if known is None:
             known = self._last.get(id(value))
             if known is not None and known[0] is value:
                 self._known[id(value)] = known

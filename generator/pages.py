@@ -151,8 +151,25 @@ def chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def site_pages(show: Show, config: Config) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | None,
+                 older: Episode | None, transcript_digest: str | None) -> Page:
+    """The episode's page; its transcript, if it has one, is parsed only if the page is made."""
+    transcript = Deferred(transcript_digest, lambda: show.transcripts[episode.number]) if transcript_digest else None
+    return Page(
+        urls.path("episode", number=episode.number), "episode.html",
+        f"#{episode.number} {episode.title}", description=plain(episode.summary),
+        context={"episode": episode, "newer": newer, "older": older, "transcript": transcript,
+                 "transcript_body": transcript and Deferred(
+                     transcript.digest, lambda: transcript_html(transcript.make())),
+                 # Made from the episode, the settings and the people, which the key covers.
+                 "jsonld": Deferred("", partial(episode_jsonld, config, episode, show.people))},
+        lastmod=episode.published.date().isoformat())
+
+
+def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = None) -> list[Page]:
+    """Every page of the site, in a stable order. An episode's page is the same object as
+    in the last build (serve) while it and what it shows are the same (see Fingerprints.derived)."""
+    fingerprints = fingerprints or Fingerprints()
     per_page = config.site.episodes_per_page
     episodes = list(show.episodes)
     newest = episodes[0].published.date().isoformat() if episodes else ""
@@ -168,22 +185,11 @@ def site_pages(show: Show, config: Config) -> list[Page]:
                           lastmod=group[0].published.date().isoformat() if group else ""))
 
     for index, episode in enumerate(episodes):
-        transcript = None
-        if episode.number in show.transcripts:
-            number, digest = episode.number, show.transcripts.digest(episode.number)
-            transcript = Deferred(digest, lambda n=number: show.transcripts[n])
-        pages.append(Page(
-            urls.path("episode", number=episode.number), "episode.html",
-            f"#{episode.number} {episode.title}", description=plain(episode.summary),
-            context={"episode": episode,
-                     "newer": episodes[index - 1] if index > 0 else None,
-                     "older": episodes[index + 1] if index + 1 < len(episodes) else None,
-                     "transcript": transcript,
-                     "transcript_body": transcript and Deferred(
-                         transcript.digest, lambda t=transcript: transcript_html(t.make())),
-                     # Made from the episode, the settings and the people, which the key covers.
-                     "jsonld": Deferred("", partial(episode_jsonld, config, episode, show.people))},
-            lastmod=episode.published.date().isoformat()))
+        newer = episodes[index - 1] if index > 0 else None
+        older = episodes[index + 1] if index + 1 < len(episodes) else None
+        transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else None
+        pages.append(fingerprints.derived(episode, "page", (newer, older, transcript, config, show.people),
+                                          partial(episode_page, show, config, episode, newer, older, transcript)))
 
     seen = appearances(show)
     for pid, person in sorted(show.people.items()):
