@@ -110,7 +110,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
                 writer: Writer, stages: Stages, processes: int = 1,
                 fingerprints: memo.Fingerprints | None = None) -> tuple[int, Previous]:
     """Hand every output file of the site to `writer`: those that changed since the
-    `previous` build as they are made, the others as Kept. Returns the page count and
+    `previous` build as they are made, the others as kept. Returns the page count and
     what the next build needs of this one (its state is the caller's to fill in)."""
     compiled = site_dir / cache.CACHE_DIR / "templates"
     compiled.mkdir(parents=True, exist_ok=True)
@@ -129,7 +129,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         units += search.index_units(show, config, store, fingerprints, version, processes, stages.advance,
                                     start_over=previous.memo is None)
     with stages.stage("render", len(units)) as notes:
-        new_memo, made = memo.make_units(units, previous.memo, writer.put, processes, stages.advance)
+        new_memo, made = memo.make_units(units, previous.memo, writer, processes, stages.advance)
         notes.append(f"{made:,} of {len(units):,} pages and file groups made")
     with stages.stage("feed"):
         items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints)

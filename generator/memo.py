@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .cache import digest
 from .parallel import map_each
-from .write import Content, Kept
+from .write import Writer
 
 T = TypeVar("T")
 Files = dict[str, "str | bytes"]
@@ -79,7 +79,7 @@ class Fingerprints:
                     self._encode(getattr(value, f.name), parts)
                 data = b"".join(parts)
             # A digest, not the bytes: an episode is on a dozen pages, its JSON is hashed once.
-            found = hashlib.blake2b(data, digest_size=16).digest()
+            found = hashlib.sha256(data).digest()[:16]
             known = self._known[id(value)] = (value, found)
         return known[1]
 
@@ -132,24 +132,23 @@ def _made(unit: Unit) -> tuple[Files, dict[str, str]]:
     return files, {path: digest(content) for path, content in files.items()}
 
 
-def make_units(units: list[Unit], previous: Memo | None, put: Callable[[str, Content, str], None],
+def make_units(units: list[Unit], previous: Memo | None, writer: Writer,
                processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> tuple[Memo, int]:
     """Make the units whose key is not the one they had in the last build, handing each
-    file to `put(path, content, digest)` as it is made (and each kept file as Kept).
+    file to the writer as it is made, and the files of the others as kept.
     Returns the memo for the next build and how many units were made."""
     previous = previous or {}
     todo = [u for u in units if previous.get(u.id, ("",))[0] != u.key]
     made: dict[str, dict[str, str]] = {}
     for i, (files, digests) in map_each(_made, todo, processes):
         for path, content in files.items():
-            put(path, content, digests[path])
+            writer.put(path, content, digests[path])
         made[todo[i].id] = digests
         advance(1)
     memo: Memo = {}
     for unit in units:
         if unit.id not in made:
-            for path, kept in previous[unit.id][1].items():
-                put(path, Kept(kept), kept)
+            writer.keep(previous[unit.id][1])
             advance(1)
         memo[unit.id] = (unit.key, made[unit.id] if unit.id in made else previous[unit.id][1])
     return memo, len(todo)

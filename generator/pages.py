@@ -166,6 +166,24 @@ def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | 
         lastmod=episode.published.date().isoformat())
 
 
+# Person and topic pages list episodes as rows, this many per page: a host of 5,000
+# episodes gets 50 short pages, and an edit makes again only the one that lists it.
+ROWS_PER_PAGE = 100
+
+
+def listing(episodes: list[Episode], kind: str, params: dict[str, str], template: str, title: str,
+            context: dict[str, Any], description: str = "") -> list[Page]:
+    """The pages of a list of episodes, ROWS_PER_PAGE each: `kind` with page=1 is the first
+    page's URL. Each sees `episodes` (its own), `episode_total`, `page_number`, `page_count`
+    and `listing_url` (the kind and params of the URLs of its pages)."""
+    groups = chunks(episodes, ROWS_PER_PAGE)
+    return [Page(urls.path(kind, page=number, **params), template,
+                 title if number == 1 else f"{title}, page {number}", description=description,
+                 context={**context, "episodes": group, "episode_total": len(episodes), "page_number": number,
+                          "page_count": len(groups), "listing_url": {"kind": kind, "params": params}})
+            for number, group in enumerate(groups, 1)]
+
+
 def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = None) -> list[Page]:
     """Every page of the site, in a stable order. An episode's page is the same object as
     in the last build (serve) while it and what it shows are the same (see Fingerprints.derived)."""
@@ -193,8 +211,8 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
 
     seen = appearances(show)
     for pid, person in sorted(show.people.items()):
-        pages.append(Page(urls.path("person", id=pid), "person.html", person.name,
-                          description=plain(person.bio), context={"person": person, "episodes": seen.get(pid, [])}))
+        pages += listing(seen.get(pid, []), "person_page", {"id": pid}, "person.html", person.name,
+                         {"person": person}, description=plain(person.bio))
     pages.append(Page(urls.path("people"), "people.html", "Hosts and guests",
                       context={"appearances": seen}))
 
@@ -205,8 +223,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     tags = by_tag(show)
     pages.append(Page(urls.path("topics"), "topics.html", "Topics", context={"tags": tags}))
     for tag, tagged in tags.items():
-        pages.append(Page(urls.path("topic", tag=tag), "topic.html", f"Episodes about {tag}",
-                          context={"tag": tag, "episodes": tagged}))
+        pages += listing(tagged, "topic_page", {"tag": tag}, "topic.html", f"Episodes about {tag}", {"tag": tag})
 
     pages.append(Page(urls.path("submissions"), "submissions.html", "Suggest a story",
                       context={"submissions": open_submissions(show)}))

@@ -106,6 +106,16 @@ class Writer:
         _put(staged, content)
         self.staged.append((staged, self.output_dir / path))
 
+    def keep(self, digests: dict[str, str]) -> None:
+        """Files the last build wrote that are still right, by path and digest: in the common
+        case, when output/ holds them as the last build left it, there is nothing to check."""
+        if self.fresh or self.previous is None or not self.digests.keys().isdisjoint(digests) or any(
+                self.previous.get(path) != digest for path, digest in digests.items()):
+            for path, digest in digests.items():
+                self.put(path, Kept(digest), digest)
+            return
+        self.digests.update(digests)
+
     def commit(self) -> int:
         """Put everything in place; returns how many files were written or removed."""
         self.done = True

@@ -185,6 +185,29 @@ def test_archive_paginates(tmp_path, example_site):
     assert "episodes/page/2/" in [a.get("href") for t, a in home.tags]
 
 
+def test_person_and_topic_pages_paginate(tmp_path, example_site, monkeypatch):
+    """A host of thousands of episodes gets pages of ROWS_PER_PAGE rows, linked both ways,
+    each page counting all of them, every page in the sitemap."""
+    from generator import pages
+    from generator.build import build
+
+    monkeypatch.setattr(pages, "ROWS_PER_PAGE", 4)
+    build(example_site, tmp_path / "out")
+    out = tmp_path / "out"
+    first, second = parse(out / "people/brian/index.html"), parse(out / "people/brian/page/2/index.html")
+    assert "6 episodes · page 1 of 2" in " ".join(first.text)
+    assert [a["href"] for t, a in first.tags if a.get("rel") == "next"] == ["page/2/"]
+    assert [a["href"] for t, a in second.tags if a.get("rel") == "prev"] == ["../../"]
+    rows = [a["href"] for t, a in second.tags if a.get("class") == "row-title"]
+    assert rows == ["../../../../episodes/28/", "../../../../episodes/27/"]
+    assert not (out / "people/brian/page/3").exists() and not (out / "people/priya/page/2").exists()
+    flask = parse(out / "topics/flask/index.html")  # 3 episodes: one page, no pager
+    assert "3 episodes about flask." in " ".join(flask.text) and not [t for t, a in flask.tags if t == "nav"
+                                                                       and a.get("class") == "pager"]
+    assert "<loc>https://pythonbytes.example/people/brian/page/2/</loc>" in (out / "sitemap.xml").read_text()
+    assert nu_check(out / "people").returncode == 0
+
+
 def test_sitemap_robots_and_404(built_example):
     sitemap = (built_example / "sitemap.xml").read_text()
     assert "<loc>https://pythonbytes.example/episodes/29/</loc><lastmod>2017-06-06</lastmod>" in sitemap
