@@ -501,7 +501,6 @@ def json_feed(config: Config, entries: list[Item]) -> str:
     return f'{head}"items":[{",".join(item.json for item in entries)}]{tail}'
 
 
-
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder
 
@@ -548,5 +547,6 @@ def chapter_units(show: Show, config: Config, fingerprints: Fingerprints, versio
         return {urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE): _json(found)} if found else {}
 
     shared = fingerprints.key(version, config)
-    return [Unit(f"chapters:{e.number}", fingerprints.key(shared, e), functools.partial(files, e))
+    return [Unit(f"chapters:{e.number}", fingerprints.derived(e, "chapters", shared, functools.partial(
+                fingerprints.key, shared, e)), functools.partial(files, e))
             for e in show.episodes if any(item.at is not None for item in e.items)]

@@ -308,6 +308,7 @@ class Transcripts(Mapping[int, Transcript]):
 
     def __init__(self, root: Path, files: dict[int, tuple[Path, str, int | None]]) -> None:
         self.root, self.files = root, files  # number -> (path, relative path, duration)
+        self._digests: dict[int, str] = {}
 
     def __getitem__(self, number: int) -> Transcript:
         path, rel, duration = self.files[number]
@@ -328,8 +329,10 @@ class Transcripts(Mapping[int, Transcript]):
 
     def digest(self, number: int) -> str:
         """Identifies the transcript's content: its file's bytes and the episode's duration."""
-        path, _, duration = self.files[number]
-        return f"{TRANSCRIPTS.digest(path)}:{duration}"
+        if number not in self._digests:  # asked for by pages, transcript files and search
+            path, _, duration = self.files[number]
+            self._digests[number] = f"{TRANSCRIPTS.digest(path)}:{duration}"
+        return self._digests[number]
 
 
 def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None:

@@ -41,6 +41,9 @@ class Unit:
     make: Callable[[], Files]
 
 
+LONG_LIST = 32  # a list of models at least this long is digested once, by its items' identities
+
+
 class Fingerprints:
     """Digests of the values a unit is made from. A model or a page is digested once per
     build, by identity: an episode appears on many pages, every page in the sitemap.
@@ -51,6 +54,8 @@ class Fingerprints:
         self._last = last._known if last else {}
         self._derived: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
         self._last_derived = last._derived if last else {}
+        self._lists: dict[tuple[int, ...], tuple[tuple, bytes]] = {}
+        self._last_lists = last._lists if last else {}
 
     def derived(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
         """compute(), which makes `what` of `value` given `inputs`: once per build, and
@@ -90,6 +95,9 @@ class Fingerprints:
         kind = type(value)
         if kind is str:
             out += (b"s", value.encode(), b"\0")
+        elif (kind is list or kind is tuple) and len(value) >= LONG_LIST and all(
+                isinstance(v, BaseModel) for v in value):
+            out += (b"L", self._models(value))
         elif kind is list or kind is tuple:
             out.append(b"[")
             known = self._known
@@ -120,6 +128,17 @@ class Fingerprints:
             raise TypeError(f"cannot tell when a {kind.__name__} changes; "
                             "pass models, plain values or a Deferred")
 
+    def _models(self, value: list | tuple) -> bytes:
+        """The digest of a long list of models, known by their identities: the episodes of a
+        topic or an archive page are the same objects from one build to the next (serve).
+        The list is kept with its digest, so no other object can take one of those ids."""
+        ids = tuple(map(id, value))
+        known = self._lists.get(ids) or self._last_lists.get(ids)
+        if known is None:
+            known = (tuple(value), hashlib.sha256(b"".join(map(self._object, value))).digest()[:16])
+        self._lists[ids] = known
+        return known[1]
+
     def key(self, *values: Any) -> str:
         parts: list[bytes] = []
         for value in values:
@@ -146,9 +165,13 @@ def make_units(units: list[Unit], previous: Memo | None, writer: Writer,
         made[todo[i].id] = digests
         advance(1)
     memo: Memo = {}
+    kept: dict[str, str] = {}
     for unit in units:
-        if unit.id not in made:
-            writer.keep(previous[unit.id][1])
-            advance(1)
-        memo[unit.id] = (unit.key, made[unit.id] if unit.id in made else previous[unit.id][1])
+        if unit.id in made:
+            memo[unit.id] = (unit.key, made[unit.id])
+        else:
+            memo[unit.id] = (unit.key, previous[unit.id][1])
+            kept.update(previous[unit.id][1])
+    writer.keep(kept)
+    advance(len(units) - len(todo))
     return memo, len(todo)

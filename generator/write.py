@@ -109,8 +109,8 @@ class Writer:
     def keep(self, digests: dict[str, str]) -> None:
         """Files the last build wrote that are still right, by path and digest: in the common
         case, when output/ holds them as the last build left it, there is nothing to check."""
-        if self.fresh or self.previous is None or not self.digests.keys().isdisjoint(digests) or any(
-                self.previous.get(path) != digest for path, digest in digests.items()):
+        if self.fresh or self.previous is None or not self.digests.keys().isdisjoint(digests) \
+                or not digests.items() <= self.previous.items():
             for path, digest in digests.items():
                 self.put(path, Kept(digest), digest)
             return
