@@ -177,17 +177,20 @@ class FileResults:
         self.sites: set[Path] = set()  # whose cache files have been read
         self.seen: set[str] = set()  # files looked at since the last write: the others are gone
 
-    def _key(self, path: Path, extra: tuple) -> tuple[str, tuple]:
-        name = os.path.abspath(path)
+    @staticmethod
+    def _key(name: str, extra: tuple) -> tuple:
         stat = os.stat(name)
-        return name, (stat.st_size, stat.st_mtime_ns, *extra)
+        return stat.st_size, stat.st_mtime_ns, *extra
 
-    def current(self, path: Path, extra: tuple) -> bool:
-        name, key = self._key(path, extra)
+    def _current(self, name: str, key: tuple) -> bool:
         self.seen.add(name)
         entry = self.entries.get(name)
-        return entry is not None and entry.key == key and (
-            entry.read_at - key[1] > RACY_NS or entry.digest == digest(path.read_bytes()))
+        if entry is None or entry.key != key:
+            return False
+        if entry.read_at - key[1] > RACY_NS:
+            return True
+        with open(name, "rb") as f:
+            return entry.digest == digest(f.read())
 
     def get(self, path: Path, extra: tuple, compute: Callable[[], Any]) -> Any:
         return self.get_all([(path, extra, compute)])[0]
@@ -196,15 +199,17 @@ class FileResults:
         """The result of each (path, extra, compute) job: kept ones as they are, the others
         computed, over several processes when there are many. Each file's size, time and
         digest are taken before it is read, so an edit made meanwhile is seen next time."""
-        stale = [job for job in jobs if not self.current(job[0], job[1])]
+        names = [os.path.abspath(path) for path, _, _ in jobs]
+        keys = [self._key(name, extra) for name, (_, extra, _) in zip(names, jobs)]
+        stale = [i for i, (name, key) in enumerate(zip(names, keys)) if not self._current(name, key)]
         before = []
-        for path, extra, _ in stale:
-            name, key = self._key(path, extra)
-            before.append((name, key, digest(path.read_bytes()), time.time_ns()))
-        values = map_ordered(lambda job: job[2](), stale, processes)
+        for i in stale:
+            with open(names[i], "rb") as f:
+                before.append((names[i], keys[i], digest(f.read()), time.time_ns()))
+        values = map_ordered(lambda i: jobs[i][2](), stale, processes)
         for (name, key, found, read_at), value in zip(before, values):
             self.entries[name] = _Entry(key, found, read_at, value)
-        return [self.entries[os.path.abspath(path)].value for path, _, _ in jobs]
+        return [self.entries[name].value for name in names]
 
     def digest(self, path: Path) -> str:
         return self.entries[os.path.abspath(path)].digest

@@ -6,6 +6,7 @@ column of the value it concerns, so that one run of `check` lists them all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,7 @@ EPISODE_FILE = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?\.ya?ml$")
 ID_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.ya?ml$")
 SUBMISSION_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt")
+YAML_SUFFIXES = (".yaml", ".yml")
 MAX_SUBMISSION_BODY = 10_000
 
 M = TypeVar("M", bound=BaseModel)
@@ -104,8 +106,21 @@ def validate(model: type[M], data: Any, source: Source, report: Report, extra: d
         return None
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+@functools.cache
+def _site_file(folder: Path, name: str, root: Path) -> tuple[Path, str]:
+    """A file's path and its path relative to the site, made once per process: serve lists
+    the same thousands of files on every save."""
+    path = folder / name
+    return path, path.relative_to(root).as_posix()
+
+
+def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """The files in `folder` whose names end in one of `suffixes`, by name, each with its
+    path relative to the site."""
+    if not folder.is_dir():
+        return []
+    return [_site_file(folder, name, root) for name in sorted(os.listdir(folder))
+            if os.path.splitext(name)[1] in suffixes]
 
 
 def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:
@@ -118,12 +133,11 @@ def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> 
     return validate(model, data, Source(path, rel, marks), report, extra), report.problems, marks
 
 
-def _named(paths: list[Path], root: Path, pattern: re.Pattern, how: str,
+def _named(files: list[tuple[Path, str]], pattern: re.Pattern, how: str,
            report: Report) -> Iterator[tuple[Path, str, re.Match]]:
-    """Each file whose name matches `pattern`, with its path relative to the site and the
+    """Each file (path, path relative to the site) whose name matches `pattern`, with the
     match; a file named otherwise is reported, with `how` to name it."""
-    for path in paths:
-        rel = path.relative_to(root).as_posix()
+    for path, rel in files:
         name = pattern.match(path.name)
         if name:
             yield path, rel, name
@@ -136,8 +150,8 @@ def load_by_id(folder: Path, root: Path, model: type[M], sources: dict[str, Sour
     """People and sponsors: one YAML file each, the id is the file name."""
     jobs: list[Job] = [
         (path, rel, partial(_model_file, path, rel, model, {"id": path.stem, "source": rel}))
-        for path, rel, _ in _named(_yaml_files(folder), root, ID_FILE, "the file name is the id: use lowercase "
-                                   "letters, digits, - and _, such as brian.yaml", report)]
+        for path, rel, _ in _named(_listed(folder, root, YAML_SUFFIXES), ID_FILE, "the file name is the id: use "
+                                   "lowercase letters, digits, - and _, such as brian.yaml", report)]
     items = _load_all(jobs, sources, report, 1)
     return {path.stem: item for (path, _, _), item in zip(jobs, items) if item}
 
@@ -155,8 +169,8 @@ def load_episodes(folder: Path, root: Path, sources: dict[str, Source], report: 
                   processes: int = 1) -> list[Episode]:
     jobs: list[Job] = [
         (path, rel, partial(_episode_file, path, rel, name.group(2) or "", int(name.group(1))))
-        for path, rel, name in _named(_yaml_files(folder), root, EPISODE_FILE, "an episode file is named by its "
-                                      "number, such as 029.yaml or 029-some-slug.yaml (lowercase slug)", report)]
+        for path, rel, name in _named(_listed(folder, root, YAML_SUFFIXES), EPISODE_FILE, "an episode file is named "
+                                      "by its number, such as 029.yaml or 029-some-slug.yaml (lowercase slug)", report)]
     return [e for e in _load_all(jobs, sources, report, processes) if e is not None]
 
 
@@ -192,9 +206,8 @@ def _submission_file(path: Path, rel: str, date: dt.date) -> Loaded:
 
 def load_submissions(folder: Path, root: Path, sources: dict[str, Source], report: Report) -> list[Submission]:
     jobs: list[Job] = []
-    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    for path, rel, name in _named(paths, root, SUBMISSION_FILE, "name the file by date and a short slug, such as "
-                                  "2017-06-01-zappa.md (lowercase letters, digits and -)", report):
+    for path, rel, name in _named(_listed(folder, root, (".md",)), SUBMISSION_FILE, "name the file by date and a "
+                                  "short slug, such as 2017-06-01-zappa.md (lowercase letters, digits and -)", report):
         try:
             date = dt.date.fromisoformat(name.group(1))
         except ValueError:
@@ -244,9 +257,10 @@ def inside(base: Path, relative: str) -> Path | None:
 
 
 def find_transcript(episode: Episode, source: Source, content: Path, report: Report,
-                    in_folder: set[str]) -> Path | None:
-    """The episode's transcript: the file it names, else transcripts/029.txt (.vtt, .srt) or
-    29.txt; `in_folder` holds the names of the files in content/transcripts/."""
+                    in_folder: dict[str, tuple[Path, str]]) -> tuple[Path, str] | None:
+    """The episode's transcript and its path relative to the site: the file it names, else
+    transcripts/029.txt (.vtt, .srt) or 29.txt; `in_folder` holds the files in content/transcripts/
+    by name."""
     if episode.transcript:
         path = inside(content, episode.transcript)
         where = source.at("transcript")
@@ -259,12 +273,12 @@ def find_transcript(episode: Episode, source: Source, content: Path, report: Rep
             report.error(source.rel, *where, "transcript", f"content/{episode.transcript} does not exist; "
                          "fix the path or remove the line")
         else:
-            return path
+            return path, os.path.relpath(path, content.parent.resolve()).replace(os.sep, "/")
         return None
     for stem in (f"{episode.number:03d}", str(episode.number)):
         for suffix in TRANSCRIPT_SUFFIXES:
             if stem + suffix in in_folder:
-                return content / "transcripts" / (stem + suffix)
+                return in_folder[stem + suffix]
     return None
 
 
@@ -364,8 +378,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
     episodes: list[Episode] = []
     found_transcripts: dict[int, tuple[Path, str, int | None]] = {}
     folder = content / "transcripts"
-    in_folder = {entry.name for entry in os.scandir(folder) if entry.is_file()} if folder.is_dir() else set()
-    resolved_root = root.resolve()
+    in_folder = {path.name: (path, rel) for path, rel in _listed(folder, root, TRANSCRIPT_SUFFIXES)}
     names = (people.keys(), sponsors.keys(), submissions.keys())  # what references are checked against
     now = now or dt.datetime.now(dt.timezone.utc)
     for episode in loaded:
@@ -379,11 +392,9 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
             check_references, episode, source, people, sponsors, submissions)))
         episode = resolve_audio(episode, source, content, report, fingerprints)
         episode = resolve_submissions(episode, submissions, fingerprints)
-        transcript_path = find_transcript(episode, source, content, report, in_folder)
-        if transcript_path:
-            rel = f"content/transcripts/{transcript_path.name}" if transcript_path.parent == folder else \
-                os.path.relpath(transcript_path.resolve(), resolved_root).replace(os.sep, "/")
-            found_transcripts[episode.number] = (transcript_path, rel, episode.audio.duration)
+        transcript = find_transcript(episode, source, content, report, in_folder)
+        if transcript:
+            found_transcripts[episode.number] = (*transcript, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)
     parsed = TRANSCRIPTS.get_all([(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))
