@@ -107,10 +107,10 @@ def validate(model: type[M], data: Any, source: Source, report: Report, extra: d
 
 
 @functools.cache
-def _site_file(folder: Path, name: str, root: Path) -> tuple[Path, str]:
+def _site_file(folder: str, name: str, root: str) -> tuple[Path, str]:
     """A file's path and its path relative to the site, made once per process: serve lists
     the same thousands of files on every save."""
-    path = folder / name
+    path = Path(folder, name)
     return path, path.relative_to(root).as_posix()
 
 
@@ -119,8 +119,8 @@ def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[P
     path relative to the site."""
     if not folder.is_dir():
         return []
-    return [_site_file(folder, name, root) for name in sorted(os.listdir(folder))
-            if os.path.splitext(name)[1] in suffixes]
+    base, top = os.fspath(folder), os.fspath(root)
+    return [_site_file(base, name, top) for name in sorted(os.listdir(base)) if os.path.splitext(name)[1] in suffixes]
 
 
 def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:

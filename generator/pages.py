@@ -46,15 +46,19 @@ def image_url(config: Config, value: str | None) -> str:
     return url if urls.is_remote(url) else urls.absolute(config.site.base_url, url)
 
 
-def appearances(show: Show) -> dict[str, list[Episode]]:
+def appearances(show: Show, fingerprints: Fingerprints | None = None) -> dict[str, list[Episode]]:
     """Person id -> episodes they host, guest on, or bring an item to (newest first)."""
+    fingerprints = fingerprints or Fingerprints()
     found: dict[str, list[Episode]] = defaultdict(list)
     for episode in show.episodes:
-        ids = {*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by),
-               *(x.by for x in episode.extras if x.by)}
-        for pid in sorted(ids):
+        for pid in fingerprints.derived(episode, "people", None, partial(_people_of, episode)):
             found[pid].append(episode)
     return found
+
+
+def _people_of(episode: Episode) -> list[str]:
+    return sorted({*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by),
+                   *(x.by for x in episode.extras if x.by)})
 
 
 def by_tag(show: Show) -> dict[str, list[Episode]]:
@@ -209,7 +213,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
         pages.append(fingerprints.derived(episode, "page", (newer, older, transcript, config, show.people),
                                           partial(episode_page, show, config, episode, newer, older, transcript)))
 
-    seen = appearances(show)
+    seen = appearances(show, fingerprints)
     for pid, person in sorted(show.people.items()):
         pages += listing(seen.get(pid, []), "person_page", {"id": pid}, "person.html", person.name,
                          {"person": person}, description=plain(person.bio))

@@ -248,9 +248,19 @@ Lists = dict[str, dict[int, tuple[int, int]]]  # term -> episode -> (impact, mas
 
 
 def _record(episodes: dict[int, tuple[int, int]]) -> tuple[list, list]:
-    """([df, 0, its KEPT best postings...], [the other postings...])."""
-    found = sorted(((n, impact, mask) for n, (impact, mask) in episodes.items()), key=lambda p: (-p[1], p[0]))
-    return [len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:])
+    """([df, 0, its KEPT best postings...], [the other postings...]). A term's postings are
+    the same dict from build to build until they change (see _apply): its record is
+    remembered by that dict's identity, for the other terms of a bucket an edit touches."""
+    known = _records.get(id(episodes))
+    if known is None or known[0] is not episodes:
+        if len(_records) > 500_000:  # a long `serve` session
+            _records.clear()
+        found = sorted(((n, impact, mask) for n, (impact, mask) in episodes.items()), key=lambda p: (-p[1], p[0]))
+        known = _records[id(episodes)] = (episodes, [len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:]))
+    return list(known[1]), known[2]
+
+
+_records: dict[int, tuple[dict, list, list]] = {}
 
 
 def _raw(term: str, episodes: dict) -> int:
