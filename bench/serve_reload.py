@@ -2,9 +2,11 @@
 
 Writes an archive of N episodes, starts `python -m generator serve` on it, opens
 the middle episode's page in headless Chromium, then edits that episode's title
-several times; each time it measures from the write to the page's <h1> showing
-the new title (watching, rebuilding, the reload event, fetching and drawing the
-page). Prints a table; the issue's target is under 0.3 s.
+several times; each time it measures from the write to the first paint of the
+reloaded page, whose <h1> shows the new title (watching, rebuilding, the reload
+event, fetching and drawing the page), by the browser's own clock. It also
+prints when the test driver saw the new title: later, as Playwright starts
+polling again only once the new page has loaded. The issue's target is under 0.3 s.
 
     python -m bench.serve_reload [--episodes 500] [--edits 5]
 """
@@ -26,6 +28,13 @@ from bench.archive import write_archive
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# When the reloaded page was first painted, in ms since the epoch (the browser's own clock,
+# the machine's): the driver notices later, as it polls again once the new page has loaded.
+PAINTED = """() => {
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return performance.timeOrigin + (paint ? paint.startTime : navigation.domContentLoadedEventEnd);
+}"""
 
 
 def free_port() -> int:
@@ -67,7 +76,7 @@ def main() -> int:
         try:
             wait_for_server(port, server, 600)
             first = time.perf_counter() - started
-            times = []
+            observed, painted = [], []
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM)
                 page = browser.new_page()
@@ -75,12 +84,13 @@ def main() -> int:
                 time.sleep(1)  # let the page's event stream connect
                 for k in range(1, args.edits + 1):
                     marker = f"Reload {k}"
-                    saved = time.perf_counter()
+                    saved, saved_at = time.perf_counter(), time.time()
                     episode.write_text(original.replace(f"title: {title}", f"title: {marker} {title}", 1),
                                        encoding="utf-8")
                     page.wait_for_function(f"document.querySelector('h1').textContent.includes({marker!r})",
                                            timeout=60_000, polling="raf")
-                    times.append(time.perf_counter() - saved)
+                    observed.append(time.perf_counter() - saved)
+                    painted.append(page.evaluate(PAINTED) / 1000 - saved_at)
                     time.sleep(0.5)
                 browser.close()
         finally:
@@ -89,8 +99,9 @@ def main() -> int:
     print(f"N = {args.episodes:,} episodes: serve started (first build) in {first:.1f} s")
     print("| measurement | median | min | max | target |")
     print("|---|---|---|---|---|")
-    print(f"| save to reloaded page, {len(times)} edits (s) | {statistics.median(times):.3f} | {min(times):.3f} "
-          f"| {max(times):.3f} | < 0.3 |")
+    for label, times in ((f"save to reloaded page painted, {len(painted)} edits (s)", painted),
+                         ("save to the new title seen by the test driver (s)", observed)):
+        print(f"| {label} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} | < 0.3 |")
     return 0
 
 
