@@ -247,20 +247,25 @@ def postings(d: _Doc) -> dict[str, tuple[int, int]]:
 Lists = dict[str, dict[int, tuple[int, int]]]  # term -> episode -> (impact, mask)
 
 
-def _record(episodes: dict[int, tuple[int, int]]) -> tuple[list, list]:
+def _record(episodes: dict[int, tuple[int, int]], remember: bool = False) -> tuple[list, list]:
     """([df, 0, its KEPT best postings...], [the other postings...]). A term's postings are
-    the same dict from build to build until they change (see _apply): its record is
-    remembered by that dict's identity, for the other terms of a bucket an edit touches."""
+    the same dict from build to build until they change (see _apply): with `remember`, its
+    record is kept by that dict's identity, for the next edit that touches its bucket."""
     known = _records.get(id(episodes))
     if known is None or known[0] is not episodes:
-        if len(_records) > 500_000:  # a long `serve` session
-            _records.clear()
         found = sorted(((n, impact, mask) for n, (impact, mask) in episodes.items()), key=lambda p: (-p[1], p[0]))
-        known = _records[id(episodes)] = (episodes, [len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:]))
+        known = (episodes, [len(found), 0, *_flat(found[:KEPT])], _flat(found[KEPT:]))
+        if remember:
+            if len(_records) > 200_000:  # a long `serve` session
+                _records.clear()
+            _records[id(episodes)] = known
     return list(known[1]), known[2]
 
 
 _records: dict[int, tuple[dict, list, list]] = {}
+# Records are remembered when a build packs at most this many buckets (an edit, not a whole
+# index): the next edit of the same episode touches the same buckets.
+REMEMBERED_BUCKETS = 16
 
 
 def _raw(term: str, episodes: dict) -> int:
@@ -274,13 +279,14 @@ def bucket_count(raw: int) -> int:
     return 1 << max(0, math.ceil(raw / BUCKET_BYTES) - 1).bit_length()
 
 
-def bucket_files(b: int, lists: Lists) -> dict[str, bytes]:
-    """The files of bucket b: its shard, and an overflow file per term with more than KEPT postings."""
+def bucket_files(b: int, lists: Lists, remember: bool = False) -> dict[str, bytes]:
+    """The files of bucket b: its shard, and an overflow file per term with more than KEPT
+    postings. `remember` keeps each term's record for the next build (see _record)."""
     files: dict[str, bytes] = {}
     shard: dict[str, list] = {}
     overflows = 0
     for term in sorted(lists):
-        head, rest = _record(lists[term])
+        head, rest = _record(lists[term], remember)
         if rest:
             overflows += 1
             head[1] = overflows
@@ -431,7 +437,9 @@ def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fin
     # Touched buckets are packed now: their key is their files' digest, so one whose
     # terms changed back and forth is still kept.
     bucket_keys = {} if buckets != old.count else dict(state["bucket_keys"])
-    packed = dict(zip(touched, map_ordered(lambda item: bucket_files(*item), list(touched.items()), processes)))
+    remember = len(touched) <= REMEMBERED_BUCKETS
+    packed = dict(zip(touched, map_ordered(lambda item: bucket_files(*item, remember), list(touched.items()),
+                                           processes)))
     for b, files in packed.items():
         bucket_keys[b] = fingerprints.key(version, sorted((path, digest(data)) for path, data in files.items()))
     units = [Unit(f"search:bucket:{b}", bucket_keys[b], partial(dict, packed.get(b, {}))) for b in range(buckets)]
