@@ -335,11 +335,20 @@ def edit_target(archive: Path, episodes: int) -> tuple[int, str, tuple[int, int]
 
 # --- profile --------------------------------------------------------------------------------
 
+# The build under cProfile. Not `python -m cProfile -m generator`: the command exits
+# without tearing down (cli.run), so cProfile would never write its file.
+PROFILED = """import cProfile, sys
+from generator.cli import main
+out, sys.argv = sys.argv[1], ["shownotes", *sys.argv[2:]]
+cProfile.run("main()", out)
+"""
+
 def profile_shownotes(site: Site, n: int, logs: Path) -> tuple[Path, list[tuple[str, float]], float]:
     """One cold shownotes build under cProfile: top 15 cumulative, top 15 own time, stages."""
     site.reset()
     raw = logs / f"shownotes-profile-{n}.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(raw), *site.cmd[1:]]
+    assert site.cmd[1:3] == ["-m", "generator"], site.cmd
+    cmd = [sys.executable, "-c", PROFILED, str(raw), *site.cmd[3:]]
     run = run_build(cmd, site.cwd, logs / "shownotes-profile.log", site.env)
     if run.returncode != 0:
         raise RuntimeError(f"profiled build failed:\n{tail(run.log)}")
