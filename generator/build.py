@@ -165,7 +165,9 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
             (state, inputs), current = checked, False
         else:
             state, inputs, current = cache.unchanged(site_dir, output_dir, drafts, now, kept.state if kept else None)
-        if current and not clean:
+        # A session with nothing in memory builds anyway (writing nothing): the first save in
+        # `serve` then finds the site loaded.
+        if current and not clean and (kept or not session):
             return BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, [])
         previous = Previous() if clean else kept or Previous.read(site_dir, state)
 

@@ -311,12 +311,15 @@ class Store:
         self.pending[name] = value
 
 
-def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: str, shared: str) -> str:
-    """Identifies what the episode's records are made from; `shared` is the digest of
-    the people and submissions, so that an unchanged episode's key is remembered."""
+def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: str) -> str:
+    """Identifies what the episode's records are made from: it, the people and submissions
+    it names, and its transcript. Remembered while they are the same objects (serve)."""
+    names = (*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by))
+    people = tuple(show.people.get(p) for p in names)
+    subs = tuple(show.submissions.get(i.submission) for i in episode.items if i.submission)
     transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else ""
-    return fingerprints.derived(episode, "search", (shared, transcript),
-                                lambda: fingerprints.key(version, shared, episode, transcript))
+    return fingerprints.derived(episode, "search", (version, people, subs, transcript),
+                                lambda: fingerprints.key(version, episode, people, subs, transcript))
 
 
 def _episode_files(episode: Episode, show: Show) -> dict[str, bytes]:
@@ -414,8 +417,7 @@ def _apply(old: _Buckets, before: Callable[[int], dict], after: dict[int, dict],
 def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fingerprints,
                  version: str, processes: int, advance: Callable[[int], None]) -> list[Unit]:
     episodes = sorted(show.episodes, key=lambda e: e.number)
-    shared = fingerprints.key(version, show.people, show.submissions)
-    keys = {e.number: _doc_key(e, show, fingerprints, version, shared) for e in episodes}
+    keys = {e.number: _doc_key(e, show, fingerprints, version) for e in episodes}
     full = not state["docs"]
     todo = [e for e in episodes if full or state["docs"].get(e.number) != keys[e.number]]
     advance(len(episodes) - len(todo))

@@ -236,6 +236,19 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
+def test_serve_loads_the_site_even_when_the_output_is_current(example_site):
+    """serve's first build finds nothing to do, but still loads the site into its session,
+    so that the first save is as fast as the later ones; it writes nothing."""
+    from generator.build import Session
+
+    build(example_site, example_site / "output")
+    assert build(example_site, example_site / "output").written == 0
+    session = Session(example_site)
+    first = build(example_site, example_site / "output", processes=1, session=session)
+    assert first.written == 0 and first.episodes > 0 and session.show is not None
+    session.close()
+
+
 def test_builds_freeze_what_they_leave_and_serve_collects_it_later(example_site):
     """A build ends by freezing every object it leaves (so that the browser's reload in serve
     does not wait for a collection); collect_garbage frees the cycles among them."""
