@@ -120,7 +120,9 @@ def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[P
     if not folder.is_dir():
         return []
     base, top = os.fspath(folder), os.fspath(root)
-    return [_site_file(base, name, top) for name in sorted(os.listdir(base)) if os.path.splitext(name)[1] in suffixes]
+    with os.scandir(base) as entries:
+        names = sorted(e.name for e in entries if os.path.splitext(e.name)[1] in suffixes and e.is_file())
+    return [_site_file(base, name, top) for name in names]
 
 
 def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:
