@@ -327,12 +327,12 @@ class Transcripts(Mapping[int, Transcript]):
         self._digests: dict[int, str] = {}
 
     def __getitem__(self, number: int) -> Transcript:
-        path, rel, duration = self.files[number]
-        found = _transcript(path, rel, duration)
-        if found is None:  # only its problems came from the build cache
-            TRANSCRIPTS.forget(path)
-            found = _transcript(path, rel, duration)
-        return found
+        return _parsed(*self.files[number])
+
+    def parser(self, number: int) -> Callable[[], Transcript]:
+        """Parses the transcript when called. It holds only the file's details, not this
+        mapping: serve keeps pages made in earlier builds, and so what they hold."""
+        return partial(_parsed, *self.files[number])
 
     def __contains__(self, number: object) -> bool:  # without parsing it
         return number in self.files
@@ -349,6 +349,14 @@ class Transcripts(Mapping[int, Transcript]):
             path, _, duration = self.files[number]
             self._digests[number] = f"{TRANSCRIPTS.digest(path)}:{duration}"
         return self._digests[number]
+
+
+def _parsed(path: Path, rel: str, duration: int | None) -> Transcript:
+    found = _transcript(path, rel, duration)
+    if found is None:  # only its problems came from the build cache
+        TRANSCRIPTS.forget(path)
+        found = _transcript(path, rel, duration)
+    return found
 
 
 def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None:

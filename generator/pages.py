@@ -158,7 +158,7 @@ def chunks(items: list, size: int) -> list[list]:
 def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | None,
                  older: Episode | None, transcript_digest: str | None) -> Page:
     """The episode's page; its transcript, if it has one, is parsed only if the page is made."""
-    transcript = Deferred(transcript_digest, lambda: show.transcripts[episode.number]) if transcript_digest else None
+    transcript = Deferred(transcript_digest, show.transcripts.parser(episode.number)) if transcript_digest else None
     return Page(
         urls.path("episode", number=episode.number), "episode.html",
         f"#{episode.number} {episode.title}", description=plain(episode.summary),
