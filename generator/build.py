@@ -116,10 +116,10 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
     compiled.mkdir(parents=True, exist_ok=True)
     env = theme.environment(site_dir, config.site.theme, compiled)
     env.globals.update(pages.link_functions(config))
-    with stages.stage("markdown") as notes:
-        texts = pages.markdown_texts(show)
-        notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(set(texts)):,} rendered")
     fingerprints, version = fingerprints or memo.Fingerprints(), cache.program_version()
+    with stages.stage("markdown") as notes:
+        texts = set(pages.markdown_texts(show, fingerprints))
+        notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(texts):,} rendered")
     with stages.stage("keys"):
         site_pages = pages.site_pages(show, config, fingerprints)
         units = pages.page_units(env, site_pages, show, config, fingerprints, version)
@@ -196,6 +196,12 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
             session.forget()
         raise
     manifest = writer.digests
+    feeds = search_bytes = 0
+    for path, digest in manifest.items():  # for the summary line; one pass, as there are many
+        if path.startswith("search/"):
+            search_bytes += cache.size(digest)
+        elif _is_feed(path):
+            feeds += 1
     release = show.next_release.isoformat() if show.next_release else None
     done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest)
     with stages.stage("remember"):
@@ -204,8 +210,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         else:
             done.write(site_dir, show, store.pending)
     return BuildResult(len(show.episodes), page_count, len(manifest), written,
-                       time.perf_counter() - started, warnings, feeds=sum(1 for p in manifest if _is_feed(p)),
-                       search_bytes=sum(cache.size(d) for p, d in manifest.items() if p.startswith("search/")))
+                       time.perf_counter() - started, warnings, feeds=feeds, search_bytes=search_bytes)
 
 
 def collect_garbage() -> None:

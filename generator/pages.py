@@ -261,15 +261,19 @@ def page_units(env: jinja2.Environment, pages: list[Page], show: Show, config: C
                  renderer(page)) for page in pages]
 
 
-def markdown_texts(show: Show) -> list[str]:
+def markdown_texts(show: Show, fingerprints: Fingerprints | None = None) -> list[str]:
     """Every markdown field of the show, to render them all at once before the pages need them."""
+    fingerprints = fingerprints or Fingerprints()
     texts = [p.bio for p in show.people.values()] + [s.blurb for s in show.sponsors.values()]
     texts += [s.body for s in show.submissions.values()]
     for episode in show.episodes:
-        texts += [episode.summary, *(i.notes for i in episode.items), *(x.notes for x in episode.extras)]
-        if episode.joke:
-            texts.append(episode.joke.notes)
+        texts += fingerprints.derived(episode, "markdown", None, partial(_markdown_of, episode))
     return texts
+
+
+def _markdown_of(episode: Episode) -> list[str]:
+    return [episode.summary, *(i.notes for i in episode.items), *(x.notes for x in episode.extras),
+            *([episode.joke.notes] if episode.joke else [])]
 
 
 def link_functions(config: Config):
