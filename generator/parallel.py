@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -16,6 +17,7 @@ R = TypeVar("R")
 
 MIN_ITEMS = 64  # below this, starting processes costs more than it saves
 CHUNK = 32  # items per task: small enough to show progress, large enough to cost little
+AHEAD = 2  # chunks per worker that may wait, done, for the caller
 _job: tuple[Callable, list[Sequence]] | None = None
 
 
@@ -39,10 +41,26 @@ def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iter
     count = max(processes, len(items) // CHUNK)
     chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
     _job = (func, chunks)
+    # Chunks handed to the workers but not yet used here. Without a bound, workers run far
+    # ahead of a caller that writes files, and their results pile up in this process:
+    # 0.5 GB more at 5,000 episodes, more the slower the disk.
+    ahead, stop = threading.Semaphore(AHEAD * processes), threading.Event()
+
+    def tasks() -> Iterator[int]:
+        for c in range(count):
+            while not ahead.acquire(timeout=0.1):
+                if stop.is_set():  # the caller stopped early: let the pool shut down
+                    return
+            yield c
+
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for c, part in enumerate(pool.imap(_run_chunk, range(count))):
-                yield from zip(range(c, len(items), count), part)
+            try:
+                for c, part in enumerate(pool.imap(_run_chunk, tasks())):
+                    yield from zip(range(c, len(items), count), part)
+                    ahead.release()
+            finally:
+                stop.set()
     finally:
         _job = None
 

@@ -189,6 +189,33 @@ def test_a_draft_goes_live_without_any_edit(example_site):
     assert after.written > 0 and (output / "episodes/33/index.html").is_file()
 
 
+def test_workers_wait_for_a_slow_caller_and_stop_with_it():
+    """map_each hands out only a few chunks ahead of its caller, so results do not pile up
+    while it writes them; a caller that stops early stops the workers."""
+    import os
+    import time
+
+    from generator import parallel
+
+    def pid_of(i: int) -> tuple[int, float]:
+        return os.getpid(), time.monotonic()
+
+    items = list(range(parallel.CHUNK * 20))
+    done = []
+    for i, (pid, at) in parallel.map_each(pid_of, items, 2):
+        done.append((time.monotonic(), at))
+        time.sleep(0.002)  # a caller slower than the workers
+    assert len(done) == len(items)
+    # Never more than AHEAD chunks per worker made before the caller took them.
+    ahead = max(sum(1 for _, made in done if made <= taken) - n for n, (taken, _) in enumerate(done))
+    assert parallel.CHUNK <= ahead <= (parallel.AHEAD * 2 + 1) * parallel.CHUNK
+
+    started = time.monotonic()
+    for i, _ in parallel.map_each(pid_of, items, 2):
+        break
+    assert time.monotonic() - started < 5
+
+
 def test_parallel_and_serial_builds_are_identical(tmp_path):
     from bench.archive import write_archive
 
