@@ -121,8 +121,11 @@ def run() -> None:
     """The `shownotes` command. It exits without freeing what a build left in memory
     object by object, which takes 0.4 s after an edit at 5,000 episodes."""
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `shownotes build | head`: the reader has gone, nothing is lost
+        pass
     os._exit(code)
 
 
