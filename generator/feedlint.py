@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from . import categories, feed, urls
+from . import categories, feed, feednotes, urls
 from .config import Config, locate_setting
 from .errors import Problem, Report
 from .load import inside
@@ -200,12 +200,12 @@ def _episode_problems(config: Config, show: Show, episode: Episode) -> tuple[lis
         found.append(_problem(show, episode, ("title",), "title", f"the title repeats the episode number "
                               f"({repeated!r}); Apple rejects numbers in titles since apps show itunes:episode "
                               "beside them: remove it"))
-    _, size = feed.description(config, show, episode)
-    if size > feed.DESCRIPTION_LIMIT:
-        long_summary = len(episode.summary.encode()) > feed.DESCRIPTION_LIMIT // 2
+    _, size = feednotes.description(config, show, episode)
+    if size > feednotes.DESCRIPTION_LIMIT:
+        long_summary = len(episode.summary.encode()) > feednotes.DESCRIPTION_LIMIT // 2
         found.append(_problem(show, episode, ("summary",) if long_summary else ("items",),
                               "summary" if long_summary else "items",
-                              f"the feed description is {size:,} bytes; Apple shows {feed.DESCRIPTION_LIMIT:,}, so "
+                              f"the feed description is {size:,} bytes; Apple shows {feednotes.DESCRIPTION_LIMIT:,}, so "
                               "it is cut at a word: shorten the summary or the item titles (the full notes stay in "
                               "content:encoded)", "warning"))
     return found, audio_url(config, episode), feed.item_guid(config, episode)

@@ -21,7 +21,7 @@ from lxml import etree
 from PIL import Image
 
 from bench.archive import write_archive
-from generator import feed
+from generator import feed, feednotes
 from generator.build import build, check, load
 from generator.cli import main
 from generator.errors import ContentError
@@ -257,7 +257,7 @@ def test_items_are_newest_first_with_everything_apps_read(example_feed):
         assert re.fullmatch(r"\d+", item.findtext("itunes:duration", namespaces=NS))
         assert item.findtext("podcast:episode", namespaces=NS) == number
         assert item.findtext("itunes:episodeType", namespaces=NS) == "full"
-        assert len(item.findtext("description").encode()) <= feed.DESCRIPTION_LIMIT
+        assert len(item.findtext("description").encode()) <= feednotes.DESCRIPTION_LIMIT
     assert len({i.findtext("guid") for i in items}) == len(items)
 
 
@@ -547,7 +547,7 @@ def test_a_long_description_is_a_warning_and_cut_at_a_word(tmp_path):
     config, show, _ = load(site)
     root = etree.fromstring(feed.feed_files(show, config)["feed.xml"])
     description = root.findtext("channel/item/description")
-    assert len(description.encode()) <= feed.DESCRIPTION_LIMIT
+    assert len(description.encode()) <= feednotes.DESCRIPTION_LIMIT
     cut = re.search(r"<p>(.*?)</p>", description).group(1)
     assert cut.endswith("…") and re.fullmatch(r"(word\d+ )*word\d+…", cut)
     assert 'href="https://tiny.example/episodes/1/"' in description
@@ -559,8 +559,8 @@ def test_many_items_are_dropped_whole_from_the_description(tmp_path):
     items = "".join(item.format(t=f"A fairly long item title number {n} about something", n=n) for n in range(90))
     site = tiny(tmp_path, _001=EPISODE.split("items:\n")[0] + "items:\n" + items)
     config, show, _ = load(site)
-    html, size = feed.description(config, show, show.episodes[0])
-    assert size > feed.DESCRIPTION_LIMIT >= len(html.encode())
+    html, size = feednotes.description(config, show, show.episodes[0])
+    assert size > feednotes.DESCRIPTION_LIMIT >= len(html.encode())
     assert html.count("<li>") == html.count("</li>") < 90 and html.endswith("Show notes</a></p>")
     assert etree.fromstring(f"<div>{html}</div>") is not None  # still well-formed
 
