@@ -236,6 +236,31 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
+def test_a_serve_session_follows_people_sponsors_submissions_and_settings(example_site, tmp_path):
+    """What serve remembers of an unchanged episode (its checks, page, search key, feed lint)
+    is made again when something it shows changes: after each edit below, within one
+    session, the output equals a clean build."""
+    from generator.build import Session
+
+    content = example_site / "content"
+    output = example_site / "output"
+    session = Session(example_site)
+    build(example_site, output, processes=1, session=session)
+    changes = [
+        (content / "people/brian.yaml", "name: ", "name: Dr. "),
+        (content / "sponsors/linode.yaml", "name: Linode", "name: Linode Cloud"),
+        (content / "submissions/2017-06-01-zappa.md", "title: Zappa", "title: The Zappa"),
+        (example_site / "site.toml", 'title = "', 'title = "The '),
+        (content / "people/brian.yaml", "name: Dr. ", "name: "),
+    ]
+    for n, (path, old, new) in enumerate(changes):
+        edit(path, old, new)
+        build(example_site, output, processes=1, session=session)
+        build(example_site, tmp_path / f"clean{n}", clean=True)
+        assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), path.name
+    session.close()
+
+
 def test_serve_loads_the_site_even_when_the_output_is_current(example_site):
     """serve's first build finds nothing to do, but still loads the site into its session,
     so that the first save is as fast as the later ones; it writes nothing."""
