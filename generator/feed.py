@@ -318,7 +318,7 @@ def _rss(config: Config, show: Show, entries: list[Item], self_url: str,
 def _page_links(config: Config, number: int, count: int) -> list[tuple[str, str]]:
     """RFC 5005 links of page `number` (1 is /feed.xml) of `count` pages."""
     def url(n: int) -> str:
-        return feed_url(config) if n == 1 else feed_url(config, "feed_page", page=n)
+        return feed_url(config, "feed_page", page=n)
 
     links = [("first", url(1)), ("last", url(count))]
     if number > 1:
@@ -394,7 +394,7 @@ def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
     limit = config.feed.limit or max(len(entries), 1)
     pages = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [[]]
     for number, group in enumerate(pages, 1):
-        path = urls.path("feed") if number == 1 else urls.path("feed_page", page=number)
+        path = urls.path("feed_page", page=number)
         links = _page_links(config, number, len(pages)) if len(pages) > 1 else []
         files[path] = _rss(config, show, group, urls.absolute(config.site.base_url, path), links, channel)
     files[urls.path("feed_full")] = _rss(config, show, entries, feed_url(config, "feed_full"), [], channel)

@@ -40,8 +40,8 @@ def path(kind: str, **params: object) -> str:
     Ids and tags are validated to URL-safe characters, so the URL is also the
     file's path on disk; only '#' (as in a 'c#' tag) would end a URL, so it is spelled out.
     """
-    if kind in ("archive_page", "person_page", "topic_page") and params.get("page") == 1:
-        kind = kind.removesuffix("_page")  # the first page of a list is the list's own URL
+    if kind.endswith("_page") and params.get("page") == 1:
+        kind = kind.removesuffix("_page")  # the first page of a list (or feed) is its own URL
     if "tag" in params:
         params["tag"] = str(params["tag"]).replace("#", "sharp")
     return PATTERNS[kind].format(**params)
