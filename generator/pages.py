@@ -176,15 +176,17 @@ ROWS_PER_PAGE = 100
 
 
 def listing(episodes: list[Episode], kind: str, params: dict[str, str], template: str, title: str,
-            context: dict[str, Any], description: str = "") -> list[Page]:
-    """The pages of a list of episodes, ROWS_PER_PAGE each: `kind` with page=1 is the first
-    page's URL. Each sees `episodes` (its own), `episode_total`, `page_number`, `page_count`
-    and `listing_url` (the kind and params of the URLs of its pages)."""
-    groups = chunks(episodes, ROWS_PER_PAGE)
+            context: dict[str, Any], description: str = "", per_page: int | None = None) -> list[Page]:
+    """The pages of a list of episodes (newest first), `per_page` (else ROWS_PER_PAGE) each:
+    `kind` with page=1 is the first page's URL. Each sees `episodes` (its own),
+    `episode_total`, `page_number`, `page_count` and `listing_url` (the kind and params of
+    the URLs of its pages)."""
+    groups = chunks(episodes, per_page or ROWS_PER_PAGE)
     return [Page(urls.path(kind, page=number, **params), template,
                  title if number == 1 else f"{title}, page {number}", description=description,
                  context={**context, "episodes": group, "episode_total": len(episodes), "page_number": number,
-                          "page_count": len(groups), "listing_url": {"kind": kind, "params": params}})
+                          "page_count": len(groups), "listing_url": {"kind": kind, "params": params}},
+                 lastmod=group[0].published.date().isoformat() if group else "")
             for number, group in enumerate(groups, 1)]
 
 
@@ -199,12 +201,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
                   context={"episodes": episodes[:per_page], "jsonld": series_jsonld(config),
                            "more": len(episodes) > per_page}, lastmod=newest)]
 
-    archive = chunks(episodes, per_page)
-    for number, group in enumerate(archive, 1):
-        pages.append(Page(urls.path("archive_page", page=number), "archive.html",
-                          "All episodes" if number == 1 else f"All episodes, page {number}",
-                          context={"episodes": group, "page_number": number, "page_count": len(archive)},
-                          lastmod=group[0].published.date().isoformat() if group else ""))
+    pages += listing(episodes, "archive_page", {}, "archive.html", "All episodes", {}, per_page=per_page)
 
     for index, episode in enumerate(episodes):
         newer = episodes[index - 1] if index > 0 else None
