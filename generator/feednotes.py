@@ -10,6 +10,7 @@ import re
 from . import markup, urls
 from .config import Config
 from .models import Episode, Show
+from .transcripts import format_time
 
 DESCRIPTION_LIMIT = 4000  # bytes Apple shows of an item's <description>
 
@@ -19,10 +20,6 @@ def _e(text: str) -> str:
 
 def _a(url: str, text: str) -> str:
     return f'<a href="{_e(url)}">{_e(text)}</a>'
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _name(show: Show, pid: str | None) -> str:
@@ -62,7 +59,7 @@ def show_notes(config: Config, show: Show, episode: Episode) -> str:
         out.append("<ol>")
         for item in episode.items:
             head = _a(item.links[0].url, item.title or "") if item.links else _e(item.title or "")
-            meta = [_clock(item.at)] if item.at is not None else []
+            meta = [format_time(item.at)] if item.at is not None else []
             if _name(show, item.by):
                 meta.append(f"from {_e(_name(show, item.by))}")
             out.append(f"<li><p><strong>{head}</strong>{' (' + ', '.join(meta) + ')' if meta else ''}</p>"
