@@ -359,9 +359,14 @@ def _parsed(path: Path, rel: str, duration: int | None) -> Transcript:
     return found
 
 
+def _transcript_job(path: Path, rel: str, duration: int | None) -> tuple[Path, tuple, Callable]:
+    """A TRANSCRIPTS job: the file, what else its result depends on, how to parse it."""
+    return path, (duration,), partial(transcripts.read_transcript, path, rel, duration)
+
+
 def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None:
     """The parsed transcript; None when it is unchanged and only its problems came from the build cache."""
-    return TRANSCRIPTS.get(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))[0]
+    return TRANSCRIPTS.get(*_transcript_job(path, rel, duration))[0]
 
 
 def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, processes: int = 1,
@@ -407,8 +412,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
             found_transcripts[episode.number] = (*transcript, episode.audio.duration)
         if drafts or episode.published <= now:
             episodes.append(episode)
-    parsed = TRANSCRIPTS.get_all([(path, (duration,), partial(transcripts.read_transcript, path, rel, duration))
-                                  for path, rel, duration in found_transcripts.values()], processes)
+    parsed = TRANSCRIPTS.get_all([_transcript_job(*found) for found in found_transcripts.values()], processes)
     for _, problems in parsed:
         report.extend(problems)
 
