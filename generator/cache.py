@@ -55,6 +55,7 @@ def _files(folder: str) -> list[str]:
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "pygments", "nh3", "feedgen", "lxml", "pydantic", "yaml")
 
 
+@functools.cache  # every fingerprint needs it, and serve takes one per save
 def _program() -> list[Path]:
     """This program's files and the entry files of the libraries it renders with."""
     found = sorted(PACKAGE.glob("*.py"))
