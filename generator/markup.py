@@ -58,7 +58,6 @@ def _markdown() -> markdown.Markdown:
     )
 
 
-
 def sanitize(html_text: str) -> str:
     return nh3.clean(html_text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
                      link_rel="noopener", strip_comments=True)
