@@ -61,16 +61,17 @@ class Previous:
     state: cache.State = field(default_factory=cache.State)
     memo: memo.Memo | None = None  # None: make every unit
     feed_items: dict = field(default_factory=dict)
+    texts: set[str] = field(default_factory=set)  # the markdown it used, whose HTML to keep
 
     @classmethod
     def read(cls, site_dir: Path, state: cache.State) -> Previous:
         markup.remember(MARKDOWN.read(site_dir) or {})
         return cls(state, MEMO.read(site_dir), FEED.read(site_dir) or {})
 
-    def write(self, site_dir: Path, show: Show, stored: dict[str, Any]) -> None:
+    def write(self, site_dir: Path, stored: dict[str, Any]) -> None:
         """Keep it, and the search index's `stored` values, in the build cache."""
         save_cache(site_dir)
-        MARKDOWN.write(site_dir, markup.rendered(pages.markdown_texts(show)))
+        MARKDOWN.write(site_dir, markup.rendered(self.texts))
         MEMO.write(site_dir, self.memo or {})
         FEED.write(site_dir, self.feed_items)
         for name, value in stored.items():
@@ -142,7 +143,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
             copied[f"media/{path.relative_to(media).as_posix()}"] = path
     for name, path in copied.items():
         writer.put(name, path, cache.digest(path))
-    return len(site_pages), Previous(memo=new_memo, feed_items=items)
+    return len(site_pages), Previous(memo=new_memo, feed_items=items, texts=texts)
 
 
 @collector_paused
@@ -208,7 +209,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         if session:
             session.keep(show, done, store.pending, fingerprints)
         else:
-            done.write(site_dir, show, store.pending)
+            done.write(site_dir, store.pending)
     return BuildResult(len(show.episodes), page_count, len(manifest), written,
                        time.perf_counter() - started, warnings, feeds=feeds, search_bytes=search_bytes)
 
@@ -258,7 +259,7 @@ class Session:
 
     def close(self) -> None:
         if self.previous and self.show:
-            self.previous.write(self.site_dir, self.show, self.stored)
+            self.previous.write(self.site_dir, self.stored)
         self.forget()
 
 
