@@ -72,7 +72,10 @@ class Run:
 
 
 def run_build(cmd: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Run:
-    """Run one build as a fresh process; wall time and that child's own peak RSS (wait4)."""
+    """Run one build as a fresh process; wall time and that child's own peak RSS (wait4).
+    Python tools run from compiled bytecode, as they do once installed: a machine that
+    sets PYTHONDONTWRITEBYTECODE would make each build compile its modules again."""
+    env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONDONTWRITEBYTECODE"}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         started = time.perf_counter()
