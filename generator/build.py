@@ -123,7 +123,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         notes.append(f"{markup.render_all(texts, processes, stages.advance):,} of {len(texts):,} rendered")
     with stages.stage("keys"):
         site_pages = pages.site_pages(show, config, fingerprints)
-        units = pages.page_units(env, site_pages, show, config, fingerprints, version, previous.memo)
+        units = pages.page_units(env, site_pages, show, config, fingerprints, version)
         units += transcripts.transcript_units(show.transcripts, version)
         units += feed.chapter_units(show, config, fingerprints, version)
     with stages.stage("search", len(show.episodes)):

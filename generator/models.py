@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
                       model_validator)
 
-from .memo import note_read
-
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 TAG_PATTERN = r"^[a-z0-9][a-z0-9.+#-]*$"
 
@@ -87,19 +85,6 @@ def _link(value: Any) -> Any:
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    # Each of these reads every field at once (see memo.reading).
-    def __str__(self) -> str:
-        note_read(self, "*")
-        return super().__str__()
-
-    def __repr__(self) -> str:
-        note_read(self, "*")
-        return super().__repr__()
-
-    def __iter__(self) -> Any:
-        note_read(self, "*")
-        return super().__iter__()
 
 
 class Link(Model):

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from . import theme, urls
 from .config import Config
 from .markup import plain
-from .memo import Deferred, Fingerprints, Memo, Reads, Unit, reading
+from .memo import Deferred, Fingerprints, Unit
 from .models import Episode, Person, Show
 from .transcripts import format_time
 
@@ -31,7 +31,6 @@ class Page:
     description: str = ""
     in_sitemap: bool = True
     lastmod: str = ""  # ISO date for the sitemap
-    whole: tuple[str, ...] = ()  # names in the context that its key covers whole, whatever is read
 
 
 def audio_url(config: Config, episode: Episode) -> str:
@@ -168,7 +167,7 @@ def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | 
                      transcript.digest, lambda: transcript_html(transcript.make())),
                  # Made from the episode, the settings and the people, which the key covers.
                  "jsonld": Deferred("", partial(episode_jsonld, config, episode, show.people))},
-        lastmod=episode.published.date().isoformat(), whole=("episode",))
+        lastmod=episode.published.date().isoformat())
 
 
 # Person and topic pages list episodes as rows, this many per page: a host of 5,000
@@ -239,39 +238,24 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
 
 
 def page_units(env: jinja2.Environment, pages: list[Page], show: Show, config: Config,
-               fingerprints: Fingerprints, version: str, previous: Memo | None = None) -> list[Unit]:
+               fingerprints: Fingerprints, version: str) -> list[Unit]:
     """One unit per page. A page's key covers its template (with what it extends and
-    includes), its own context, and the globals every template can see. Of the models in
-    its context it covers the fields that its templates read when it was last made
-    (`previous`): what they read depends only on those."""
+    includes), its own context, and the globals every template can see."""
     common = {"site": config.site, "podcast": config.podcast, "episode_count": len(show.episodes),
               "people": show.people, "sponsors": show.sponsors, "submissions": show.submissions,
               "cover": image_url(config, config.podcast.image)}
     shared = fingerprints.key(version, config, common)
     template_digest = theme.template_digests(env)
 
-    def renderer(page: Page) -> Callable[[], tuple[dict[str, str], Reads]]:
-        def make() -> tuple[dict[str, str], Reads]:
+    def renderer(page: Page) -> Callable[[], dict[str, str]]:
+        def make() -> dict[str, str]:
             context = {k: v.make() if isinstance(v, Deferred) else v for k, v in page.context.items()}
-            context["page"] = page
-            with reading(context) as reads:
-                text = env.get_template(page.template).render({**common, **context})
-            return {urls.output_file(page.url): text}, frozenset(reads)
+            text = env.get_template(page.template).render({**common, **context, "page": page})
+            return {urls.output_file(page.url): text}
         return make
 
-    def key(page: Page, template: str, reads: Reads | None) -> str:
-        # An episode's page is the same object while it is the same (serve): so is its key.
-        return fingerprints.derived(page, "key", (shared, template, reads), lambda: fingerprints.key(
-            shared, template, *(page.context[name] for name in page.whole),
-            named={**page.context, "page": page}, reads=reads))
-
-    def unit(page: Page) -> Unit:
-        uid, template = f"page:{page.url}", template_digest(page.template)
-        last = previous.get(uid) if previous else None
-        return Unit(uid, key(page, template, last[2] if last else None), renderer(page),
-                    partial(key, page, template))
-
-    return [unit(page) for page in pages]
+    return [Unit(f"page:{page.url}", fingerprints.key(shared, template_digest(page.template), page),
+                 renderer(page)) for page in pages]
 
 
 def markdown_texts(show: Show, fingerprints: Fingerprints | None = None) -> list[str]:

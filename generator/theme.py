@@ -17,7 +17,6 @@ import jinja2
 import markupsafe
 
 from . import markup, urls
-from .memo import note_read
 from .transcripts import format_time
 
 from .cache import BUILTIN_THEMES
@@ -34,20 +33,6 @@ def theme_dirs(site_dir: Path, name: str) -> list[Path]:
     return unique
 
 
-class Tracking(jinja2.Environment):
-    """Notes each field of a model or dataclass that a template reads (`a.b`, `a['b']`, and
-    the attribute filters such as map and sort): a page that lists an episode is made again
-    when what it shows of it changes, not when its notes do."""
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        note_read(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: object, argument: object) -> object:
-        note_read(obj, str(argument))
-        return super().getitem(obj, argument)
-
-
 def environment(site_dir: Path, name: str, cache_dir: Path | None = None) -> jinja2.Environment:
     dirs = theme_dirs(site_dir, name)
     default = [d for d in dirs if d.name == "default"][-1]
@@ -57,7 +42,7 @@ def environment(site_dir: Path, name: str, cache_dir: Path | None = None) -> jin
     ])
     # Compiled templates are kept with the build cache: compiling them is a good part of a small rebuild.
     compiled = jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None
-    env = Tracking(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False, bytecode_cache=compiled)
     env.filters.update(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, load, markup, memo, search
+from generator import cache, load, markup, search
 from generator.build import build
 from generator.links import normalize_url, rough_key
 from tests.test_build import snapshot
@@ -77,56 +77,6 @@ def test_a_template_edit_remakes_only_the_pages_that_use_it(example_site, tmp_pa
     assert "Full transcript" in (output / "episodes/29/index.html").read_text()
     build(example_site, tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
-
-
-def test_an_edit_to_notes_makes_no_page_that_does_not_show_them(example_site, tmp_path, monkeypatch):
-    """Pages that list an episode, its neighbours and the sitemap read its title, number and
-    date, not its notes: their keys cover what they read, so they are not made again."""
-    output = example_site / "output"
-    build(example_site, output, processes=1)
-    made: list[str] = []
-    make = memo._made
-    monkeypatch.setattr(memo, "_made", lambda unit: made.append(unit.id) or make(unit))
-    forget_memory()
-    edit(example_site / "content/episodes/031.yaml", "notes: |", "notes: |\n      Zymurgy first.")
-    build(example_site, output, processes=1)
-    assert [m for m in made if m.startswith("page:")] == ["page:episodes/31/"]
-    made.clear()
-    edit(example_site / "content/episodes/031.yaml", "title: ", "title: Zymurgy, ")
-    build(example_site, output, processes=1)
-    pages = {m for m in made if m.startswith("page:")}
-    assert {"page:episodes/30/", "page:episodes/31/", "page:episodes/32/", "page:", "page:episodes/"} <= pages
-    assert "page:sitemap.xml" not in pages and "page:episodes/29/" not in pages
-    made.clear()
-    edit(example_site / "content/episodes/031.yaml", "published: 2017-06-20", "published: 2017-06-21")
-    build(example_site, output, processes=1)
-    assert "page:sitemap.xml" in made  # it shows each page's date
-    build(example_site, tmp_path / "clean", clean=True)
-    assert snapshot(output) == snapshot(tmp_path / "clean")
-
-
-@pytest.mark.parametrize("shown", [
-    "{{ e.items[0].notes }}",
-    "{{ (episodes|map(attribute='items')|first)[0].notes }}",
-    "{{ (episodes|sort(attribute='number')|last).items[0].notes }}",
-    "{% for name, value in e %}{% if name == 'items' %}{{ value[0].notes }}{% endif %}{% endfor %}",
-    "{{ e }}",
-    "{{ e|string|length }}",
-    "{{ page.context.episodes[0].items[0].notes }}",
-])
-def test_a_page_is_made_again_when_what_it_read_changes(example_site, tmp_path, shown):
-    """However a template reaches an episode's notes, a notes edit makes its page again."""
-    theme = example_site / "themes/default/templates"
-    theme.mkdir(parents=True)
-    (theme / "home.html").write_text("{% for e in episodes %}<p>" + shown + "</p>{% endfor %}\n")
-    output = example_site / "output"
-    build(example_site, output)
-    forget_memory()
-    edit(example_site / "content/episodes/032-dash-data-apps.yaml", "notes: |", "notes: |\n      Zymurgy first.")
-    build(example_site, output)
-    build(example_site, tmp_path / "clean", clean=True)
-    assert snapshot(output) == snapshot(tmp_path / "clean")
-    assert "Zymurgy" in (output / "index.html").read_text() or "length" in shown
 
 
 def test_a_fresh_process_renders_only_what_changed(example_site):
