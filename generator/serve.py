@@ -134,13 +134,12 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
     from .errors import ContentError
 
     broadcaster = Broadcaster()
-    later: list[threading.Timer] = []
+    tidying: threading.Timer | None = None
 
     def run_build() -> None:
-        for timer in later:
-            timer.cancel()
-        later[:] = [threading.Timer(1.0, tidy)]
-        later[0].daemon = True
+        nonlocal tidying
+        if tidying:
+            tidying.cancel()
         try:
             log(rebuild())
             broadcaster.send("reload")
@@ -151,7 +150,9 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
             print(f"shownotes: {len(lines)} problem(s); the browser shows them until they are fixed",
                   file=sys.stderr)
             broadcaster.send("problems", json.dumps(lines))
-        later[0].start()
+        tidying = threading.Timer(1.0, tidy)
+        tidying.daemon = True
+        tidying.start()
 
     output.mkdir(parents=True, exist_ok=True)
     run_build()
@@ -171,8 +172,8 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
         pass
     finally:
         stop.set()
-        for timer in later:
-            timer.cancel()
+        if tidying:
+            tidying.cancel()
         server.shutdown()
         server.server_close()
     log("Stopped.")
