@@ -91,6 +91,8 @@ class _Reader:
         except (ValueError, yaml.YAMLError) as exc:  # such as 2017-02-30
             raise self.fail(node, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc}); "
                             "dates are written YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00", path) from None
+        finally:  # the constructor remembers every node it made a value of, marks and all
+            _scalar_constructor.constructed_objects.clear()
 
 
 def decode(raw: bytes, relpath: str) -> str:

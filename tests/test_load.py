@@ -118,6 +118,18 @@ def test_alias_bomb_fails_fast(tmp_path):
     assert len(found) == 1 and "more than 100,000 values" in found[0]
 
 
+def test_parsing_keeps_nothing_of_the_yaml_parser(tmp_path):
+    """serve parses each saved file in one long process: nothing of it may pile up."""
+    import gc
+    import yaml
+    from generator.yamlfile import parse_yaml
+
+    data, _ = parse_yaml(EPISODE, "content/episodes/001.yaml")
+    assert data["number"] == 1
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, (yaml.Node, yaml.Mark))]
+
+
 def test_deep_nesting_and_huge_files_are_refused(tmp_path):
     deep = "a: " + "[" * 100 + "]" * 100 + "\n"
     assert "nested more than 40 levels deep" in problems_for(tmp_path / "1", deep)[0]
