@@ -28,6 +28,7 @@ from .write import Writer
 MEMO = cache.Shelf("units", same=lambda unit, made: (unit, made[0]))  # what each page and file group was made from
 MARKDOWN = cache.Shelf("markdown")  # markdown source -> safe HTML
 FEED = cache.Shelf("feed")  # each episode's feed item, by a digest of what it shows
+DERIVED = cache.Shelf("derived")  # what each episode gave its checks (memo.Fingerprints.lasting)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,11 +63,12 @@ class Previous:
     memo: memo.Memo | None = None  # None: make every unit
     feed_items: dict = field(default_factory=dict)
     texts: set[str] = field(default_factory=set)  # the markdown it used, whose HTML to keep
+    derived: dict[str, Any] = field(default_factory=dict)  # see memo.Fingerprints.lasting
 
     @classmethod
     def read(cls, site_dir: Path, state: cache.State) -> Previous:
         markup.remember(MARKDOWN.read(site_dir) or {})
-        return cls(state, MEMO.read(site_dir), FEED.read(site_dir) or {})
+        return cls(state, MEMO.read(site_dir), FEED.read(site_dir) or {}, derived=DERIVED.read(site_dir) or {})
 
     def write(self, site_dir: Path, stored: dict[str, Any]) -> None:
         """Keep it, and the search index's `stored` values, in the build cache."""
@@ -74,6 +76,7 @@ class Previous:
         MARKDOWN.write(site_dir, markup.rendered(self.texts))
         MEMO.write(site_dir, self.memo or {})
         FEED.write(site_dir, self.feed_items)
+        DERIVED.write(site_dir, self.derived)
         for name, value in stored.items():
             cache.write_pickle(site_dir, f"search/{name}", value)
         if "state" in stored:
@@ -173,7 +176,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         previous = Previous() if clean else kept or Previous.read(site_dir, state)
 
     processes = parallel.workers() if processes is None else processes
-    fingerprints = memo.Fingerprints(session.fingerprints if session else None)
+    fingerprints = memo.Fingerprints(session.fingerprints if session else None, stored=previous.derived)
     with stages.stage("load") as notes:
         config, show, warnings = load(site_dir, drafts=drafts, now=now, processes=processes,
                                       fingerprints=fingerprints)
@@ -181,8 +184,8 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     state = previous.state
     # What the last build made is reused only if output/ is still the folder it wrote.
     known = bool(state.manifest) and state.output == target and state.output_inode == cache.output_inode(output_dir)
-    if not known:
-        previous = Previous(feed_items=previous.feed_items)
+    if not known:  # what is kept by content stays good
+        previous = Previous(feed_items=previous.feed_items, derived=previous.derived)
     store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
     try:
         with Writer(output_dir, state.manifest if known else None, _digest_on_disk) as writer:
@@ -205,6 +208,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
             feeds += 1
     release = show.next_release.isoformat() if show.next_release else None
     done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest)
+    done.derived = fingerprints.kept
     with stages.stage("remember"):
         if session:
             session.keep(show, done, store.pending, fingerprints)

@@ -155,14 +155,16 @@ def number_in_title(episode: Episode) -> str:
 
 def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime,
                    fingerprints: Fingerprints | None = None) -> None:
-    """Each episode's own problems (remembered in `fingerprints` while the episode, the
-    settings and the people stay the same), then audio URLs and guids used twice."""
+    """Each episode's own problems (remembered in `fingerprints`, and in the build cache,
+    while the episode's file, the settings and the people stay the same), then audio URLs
+    and guids used twice."""
     fingerprints = fingerprints or Fingerprints()
     shared = fingerprints.key(config, show.people, show.sponsors)
     enclosures: dict[str, Episode] = {}
     guids: dict[str, Episode] = {}
     for episode in sorted(show.episodes, key=lambda e: (e.published, e.number)):
-        own, enclosure, guid = fingerprints.derived(episode, "feedlint", shared,
+        source = show.sources.get(episode.source)  # its bytes: the problems' lines
+        own, enclosure, guid = fingerprints.lasting(episode, "feedlint", (shared, source.digest if source else ""),
                                                     partial(_episode_problems, config, show, episode))
         report.problems += own
         for seen, key, loc, field, what in (

@@ -39,12 +39,14 @@ class Source:
     """A loaded file: its path, its path relative to the site, and where its values stood.
 
     A file that came from the build cache has no marks; they are read again
-    only when a message about it needs a line and column.
+    only when a message about it needs a line and column. `digest` is of its bytes:
+    what is worked out from the file, line numbers included, is the same while it is.
     """
 
     path: Path
     rel: str
     marks: Marks | None = None
+    digest: str = ""
 
     def at(self, *loc: Any, key: bool = False) -> tuple[int, int]:
         if self.marks is None:
@@ -82,7 +84,7 @@ def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, proce
     models = []
     loaded = FILES.get_all([(path, (), compute) for path, _, compute in jobs], processes)
     for (path, rel, _), (model, problems, marks) in zip(jobs, loaded):
-        sources[rel] = Source(path, rel, marks)
+        sources[rel] = Source(path, rel, marks, FILES.digest(path))
         report.extend(problems)
         models.append(model)
     return models
@@ -107,11 +109,10 @@ def validate(model: type[M], data: Any, source: Source, report: Report, extra: d
 
 
 @functools.cache
-def _site_file(folder: str, name: str, root: str) -> tuple[Path, str]:
-    """A file's path and its path relative to the site, made once per process: serve lists
-    the same thousands of files on every save."""
-    path = Path(folder, name)
-    return path, path.relative_to(root).as_posix()
+def _site_file(folder: str, name: str, prefix: str) -> tuple[Path, str]:
+    """A file's path and its path relative to the site (`prefix` is its folder's), made
+    once per process: serve lists the same thousands of files on every save."""
+    return Path(folder, name), prefix + name
 
 
 def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
@@ -119,10 +120,10 @@ def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[P
     path relative to the site."""
     if not folder.is_dir():
         return []
-    base, top = os.fspath(folder), os.fspath(root)
+    base, prefix = os.fspath(folder), folder.relative_to(root).as_posix() + "/"
     with os.scandir(base) as entries:
         names = sorted(e.name for e in entries if os.path.splitext(e.name)[1] in suffixes and e.is_file())
-    return [_site_file(base, name, top) for name in names]
+    return [_site_file(base, name, prefix) for name in names]
 
 
 def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:
@@ -230,7 +231,7 @@ def check_duplicate_links(suggested: list[Submission], episodes: list[Episode], 
     rough = {rough_key(sub.url) for sub in suggested}  # cheap first: most links match no suggestion
     covered: dict[str, Episode] = {}
     for episode in sorted(episodes, key=lambda e: e.number):
-        for key, url in fingerprints.derived(episode, "links", None, partial(_rough_links, episode)):
+        for key, url in fingerprints.lasting(episode, "links", None, partial(_rough_links, episode)):
             if key in rough:
                 covered.setdefault(normalize_url(url), episode)
     used = {item.submission for episode in episodes for item in episode.items}

@@ -47,9 +47,12 @@ LONG_LIST = 32  # a list of models at least this long is digested once, by its i
 class Fingerprints:
     """Digests of the values a unit is made from. A model or a page is digested once per
     build, by identity: an episode appears on many pages, every page in the sitemap.
-    Given the last build's, what it knew of objects still in use is kept (serve)."""
+    Given the last build's, what it knew of objects still in use is kept (serve); given
+    what a build kept in the build cache (`stored`, see `lasting`), so is that."""
 
-    def __init__(self, last: Fingerprints | None = None) -> None:
+    def __init__(self, last: Fingerprints | None = None, stored: dict[str, Any] | None = None) -> None:
+        self.stored = stored or {}
+        self.kept: dict[str, Any] = {}  # what `lasting` gave in this build: for the build cache
         self._known: dict[int, tuple[Any, bytes]] = {}
         self._last = last._known if last else {}
         self._derived: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
@@ -68,6 +71,19 @@ class Fingerprints:
             found = (value, inputs, compute())
         self._derived[slot] = found
         return found[2]
+
+    def lasting(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
+        """derived(), and kept in the build cache under a digest of `value` and `inputs`
+        (by content, so `inputs` must be values `key` takes): a fresh build then need not
+        work out again what each unchanged episode gives. The result must be small and
+        picklable, and depend on nothing else."""
+        def find() -> tuple[str, T]:
+            key = self.key(what, value, inputs)
+            return key, (self.stored[key] if key in self.stored else compute())
+
+        key, result = self.derived(value, what, inputs, find)
+        self.kept[key] = result
+        return result
 
     def _object(self, value: Any) -> bytes:
         known = self._known.get(id(value))

@@ -93,6 +93,38 @@ def test_a_fresh_process_renders_only_what_changed(example_site):
     assert 1 <= made < total / 2, out  # the episode, its neighbours, the pages that list it, its search shards
 
 
+def test_a_fresh_process_checks_only_the_episode_that_changed(example_site, monkeypatch):
+    """What each episode gives the feed checks and the duplicate-link check is kept in the
+    build cache: a new process works it out again only for a changed file, and a warning
+    follows its line when lines move."""
+    from generator import feedlint
+    from generator.build import check
+
+    episode = example_site / "content/episodes/030-numpy-anaconda-django.yaml"
+    edit(episode, '  duration: "00:24:41"\n', "")  # a warning, at the audio's first line
+    output = example_site / "output"
+    first = build(example_site, output).warnings
+    assert [(p.path, p.line, p.field) for p in first if p.field == "audio.duration"] == [
+        ("content/episodes/030-numpy-anaconda-django.yaml", 7, "audio.duration")]
+
+    calls: dict[str, list[int]] = {"feedlint": [], "links": []}
+    for module, name, what in ((feedlint, "_episode_problems", "feedlint"), (load, "_rough_links", "links")):
+        def counted(*args, _real=getattr(module, name), _what=what):
+            calls[_what].append(args[-1].number)
+            return _real(*args)
+        monkeypatch.setattr(module, name, counted)
+    forget_memory()
+    edit(episode, "number: 30", "# two lines above the number\n\nnumber: 30")  # the same episode
+    again = build(example_site, output).warnings
+    assert calls == {"feedlint": [30], "links": []}  # links come from the episode alone
+    assert [(p.line, p.field) for p in again if p.field == "audio.duration"] == [(9, "audio.duration")]
+    forget_memory()
+    edit(episode, "- https://github.com/numpy/numpy/releases", "- https://github.com/numpy/numpy/releases/")
+    last = build(example_site, output).warnings
+    assert calls == {"feedlint": [30, 30], "links": [30]}
+    assert last == again == check(example_site)  # what a check from nothing finds
+
+
 def test_a_damaged_build_cache_costs_time_not_correctness(example_site, tmp_path):
     output = example_site / "output"
     build(example_site, output)
