@@ -104,7 +104,7 @@ def rmtree(path: Path) -> None:
 def set_aside(path: Path, trash: Path) -> None:
     """Move `path` into `trash`, which is deleted when the benchmark ends. On this machine's
     ext4 (mounted without a journal), creating a file within minutes of deleting thousands
-    costs 0.4 to 0.7 ms instead of about 0.05: the kernel steps over each recently freed
+    costs 0.4 to 0.7 ms instead of about 0.1: the kernel steps over each recently freed
     inode before it reuses one. A cold build right after deleting the last output measured
     that, not the tool (shownotes at 500 episodes: 9.4 s against 5.5 s)."""
     if path.exists() or path.is_symlink():

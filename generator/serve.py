@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import json
 import queue
+import signal
 import sys
 import threading
 from functools import partial
@@ -166,11 +167,22 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
     thread.start()
     log(f"Serving {output} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
     stop = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        # Ctrl-C stops the watcher once the build in hand is done, instead of raising
+        # KeyboardInterrupt wherever the main thread happens to be; a second one stops at once.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        stop.set()
+
+    handler = signal.signal(signal.SIGINT, interrupted) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         watch([site / "content", site / "themes", site / "site.toml"], lambda changed: run_build(), stop)
     except KeyboardInterrupt:
         pass
     finally:
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
         stop.set()
         if tidying:
             tidying.cancel()
