@@ -6,6 +6,7 @@ environment. The feed and the search index are stages of their own.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,6 +32,25 @@ class Page:
     description: str = ""
     in_sitemap: bool = True
     lastmod: str = ""  # ISO date for the sitemap
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """What an episode page sees of the episodes just newer and older than it: enough
+    for a link with a teaser. Its key covers only this, so that editing an episode's
+    notes does not make its neighbours' pages again."""
+
+    number: int
+    title: str
+    published: dt.datetime
+    summary: str
+    image: str | None
+
+    @classmethod
+    def of(cls, episode: Episode | None) -> Neighbour | None:
+        if episode is None:
+            return None
+        return cls(episode.number, episode.title, episode.published, episode.summary, episode.image)
 
 
 def audio_url(config: Config, episode: Episode) -> str:
@@ -162,7 +182,8 @@ def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | 
     return Page(
         urls.path("episode", number=episode.number), "episode.html",
         f"#{episode.number} {episode.title}", description=plain(episode.summary),
-        context={"episode": episode, "newer": newer, "older": older, "transcript": transcript,
+        context={"episode": episode, "newer": Neighbour.of(newer), "older": Neighbour.of(older),
+                 "transcript": transcript,
                  "transcript_body": transcript and Deferred(
                      transcript.digest, lambda: transcript_html(transcript.make())),
                  # Made from the episode, the settings and the people, which the key covers.

@@ -61,6 +61,28 @@ def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
+def test_a_notes_edit_does_not_make_the_neighbours_again(example_site, monkeypatch):
+    """An episode page sees the number, title, date, summary and image of the episodes
+    around it: a notes edit leaves them be, a title edit makes them again."""
+    from generator import memo
+
+    made: list[str] = []
+    real = memo._made
+    monkeypatch.setattr(memo, "_made", lambda unit: made.append(unit.id) or real(unit))
+    output = example_site / "output"
+    build(example_site, output, processes=1)
+    episode = example_site / "content/episodes/030-numpy-anaconda-django.yaml"
+    made.clear()
+    edit(episode, "notes: |", "notes: |\n      Zymurgy first.")
+    build(example_site, output, processes=1)
+    assert "page:episodes/30/" in made and not {"page:episodes/29/", "page:episodes/31/"} & set(made)
+    made.clear()
+    edit(episode, "title: NumPy 1.13,", "title: NumPy 1.13.0,")
+    build(example_site, output, processes=1)
+    assert {"page:episodes/29/", "page:episodes/31/"} <= set(made)
+    assert "#30 NumPy 1.13.0, Anaconda" in (output / "episodes/29/index.html").read_text()
+
+
 def test_a_template_edit_remakes_only_the_pages_that_use_it(example_site, tmp_path):
     output = example_site / "output"
     build(example_site, output)
