@@ -12,12 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 
-from .cache import digest
+from .cache import RACY_NS, digest
 from .parallel import map_each
 from .write import Writer
 
@@ -84,6 +87,17 @@ class Fingerprints:
         key, result = self.derived(value, what, inputs, find)
         self.kept[key] = result
         return result
+
+    def of_file(self, path: Path, what: str, compute: Callable[[Path], T]) -> T:
+        """compute(path), kept in the build cache while the file's size and modification
+        time stay the same. A file changed in the last seconds is looked at again next
+        time: its time may not yet tell a change apart."""
+        stat = path.stat()
+        key = f"{what}:{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
+        found = self.stored[key] if key in self.stored else compute(path)
+        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+            self.kept[key] = found
+        return found
 
     def _object(self, value: Any) -> bytes:
         known = self._known.get(id(value))

@@ -7,7 +7,6 @@ as a serial run's; `map_each` hands each over as it is done.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -34,9 +33,13 @@ def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iter
     """(i, func(items[i])) for every item, as each is done (not in order), over `processes`
     forked workers when it is worth it: the caller can use each result and let it go."""
     global _job
-    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        for i, item in enumerate(items):
-            yield i, func(item)
+    if processes <= 1 or len(items) < MIN_ITEMS:
+        yield from enumerate(map(func, items))
+        return
+    import multiprocessing  # only here: a rebuild that forks no workers need not import it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from enumerate(map(func, items))
         return
     count = max(processes, len(items) // CHUNK)
     chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk

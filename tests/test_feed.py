@@ -448,6 +448,36 @@ def test_a_bad_cover_is_measured_and_reported_at_its_setting(tmp_path, size, mod
     assert problems(site) == [f"site.toml:9:9: podcast.image: {expected}"]
 
 
+def test_the_cover_is_measured_again_only_when_it_changes(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from generator import feedlint
+
+    site = tiny(tmp_path)
+    art = site / "content/media/cover.jpg"
+
+    def new_cover(size: tuple[int, int]) -> None:
+        cover(site, size)
+        old = time.time_ns() - 60 * 10**9  # older than the seconds in which a time may not tell a change
+        os.utime(art, ns=(old, old))
+
+    measured: list[str] = []
+    real = feedlint._measure
+    monkeypatch.setattr(feedlint, "_measure", lambda path: measured.append(path.name) or real(path))
+    new_cover((1400, 1400))
+    build(site, site / "output")
+    episode = site / "content/episodes/001.yaml"
+    episode.write_text(episode.read_text().replace("Where it all starts.", "Where it all begins."))
+    build(site, site / "output")
+    assert measured == ["cover.jpg"]  # the second build knew it from the build cache
+    new_cover((1000, 1000))
+    with pytest.raises(ContentError) as failed:
+        build(site, site / "output")
+    assert "Apple needs at least 1400×1400 px" in str(failed.value.problems[0])
+    assert measured == ["cover.jpg", "cover.jpg"]
+
+
 def test_missing_and_remote_covers(tmp_path):
     site = tiny(tmp_path, SITE_TOML.replace("media/cover.jpg", "media/missing.png"))
     assert problems(site) == ["site.toml:9:9: podcast.image: content/media/missing.png does not exist; put the "
