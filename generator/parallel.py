@@ -29,18 +29,21 @@ def _run_chunk(index: int) -> list:
     return [func(item) for item in chunks[index]]
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here: a rebuild that forks no workers need not import it
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iterator[tuple[int, R]]:
     """(i, func(items[i])) for every item, as each is done (not in order), over `processes`
     forked workers when it is worth it: the caller can use each result and let it go."""
     global _job
-    if processes <= 1 or len(items) < MIN_ITEMS:
+    if processes <= 1 or len(items) < MIN_ITEMS or not _can_fork():
         yield from enumerate(map(func, items))
         return
-    import multiprocessing  # only here: a rebuild that forks no workers need not import it
+    import multiprocessing  # imported by _can_fork already
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from enumerate(map(func, items))
-        return
     count = max(processes, len(items) // CHUNK)
     chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
     _job = (func, chunks)

@@ -174,8 +174,8 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
         signal.signal(signal.SIGINT, signal.default_int_handler)
         stop.set()
 
-    handler = signal.signal(signal.SIGINT, interrupted) if threading.current_thread() is threading.main_thread() \
-        else None
+    in_main_thread = threading.current_thread() is threading.main_thread()  # where signals can be handled
+    handler = signal.signal(signal.SIGINT, interrupted) if in_main_thread else None
     try:
         watch([site / "content", site / "themes", site / "site.toml"], lambda changed: run_build(), stop)
     except KeyboardInterrupt:
