@@ -15,7 +15,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from . import cache, feed, feedlint, markup, memo, pages, parallel, search, theme, transcripts
 from .config import Config, load_config
@@ -152,18 +152,23 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
 @collector_paused
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
           now: dt.datetime | None = None, processes: int | None = None, stages: Stages | None = None,
-          session: Session | None = None, checked: tuple[cache.State, str] | None = None) -> BuildResult:
+          session: Session | None = None, checked: tuple[cache.State, str] | None = None,
+          changed: Iterable[tuple[str, str]] | None = None) -> BuildResult:
     """Build the site into output_dir, doing only what changed since the last build.
     Rendering uses every core unless `processes` says otherwise. `stages` times (and may
     show) each stage; a `session` keeps what a build leaves in memory for the next.
     `checked` is the state and input fingerprint a caller got from `cache.unchanged`
-    when it found a change, so that they are not read again."""
+    when it found a change, so that they are not read again. `changed` is what a file
+    watcher saw change since the session's last build, as (kind, path): only those files
+    are looked at again (see cache.Looks); None looks at every input."""
     started = time.perf_counter()
     site_dir = Path(os.path.abspath(site_dir))
     stages = stages or Stages()
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
-    with stages.stage("check"):
+    looks = session.looks if session else cache.Looks()
+    looks.forget(changed)
+    with stages.stage("check"), cache.looking(looks):
         kept = session.previous if session else None
         if checked:
             (state, inputs), current = checked, False
@@ -177,7 +182,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
 
     processes = parallel.workers() if processes is None else processes
     fingerprints = memo.Fingerprints(session.fingerprints if session else None, stored=previous.derived)
-    with stages.stage("load") as notes:
+    with stages.stage("load") as notes, cache.looking(looks):
         config, show, warnings = load(site_dir, drafts=drafts, now=now, processes=processes,
                                       fingerprints=fingerprints)
         notes.append(f"{len(show.episodes):,} episodes")
@@ -246,6 +251,7 @@ class Session:
         self.forget()
 
     def forget(self) -> None:
+        self.looks = cache.Looks()  # the inputs' stats, while the watcher says they are the same
         self.previous: Previous | None = None
         self.fingerprints: memo.Fingerprints | None = None
         self.stored: dict[str, Any] = {}  # the search index's values, by name

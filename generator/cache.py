@@ -9,6 +9,7 @@ libraries it renders with, so a new version starts afresh. Losing the folder cos
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -20,7 +21,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from .parallel import map_ordered
 
@@ -42,13 +43,75 @@ class State:
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest
 
 
+class Looks:
+    """What the file system said of the inputs, each stat and folder listing taken once
+    while it is in use (`looking`). A build uses a new one; serve keeps one across its
+    builds and forgets only what its watcher reports changed, so that a save costs a look
+    at that file rather than at every input."""
+
+    MANY = 100  # more changes than this at once (a checkout, say): look at everything again
+
+    def __init__(self) -> None:
+        self.stats: dict[str, os.stat_result] = {}
+        self.listings: dict[tuple[str, ...], list] = {}
+
+    def forget(self, changed: Iterable[tuple[str, str]] | None) -> None:
+        """Forget what the (kind, path) changes a watcher reported touch: the stat of a known
+        file that was modified. Anything else (a file added or deleted, a folder, a path
+        under another name) forgets everything, as does None: nothing says what changed."""
+        if changed is not None:
+            changes = list(changed)
+            if len(changes) <= self.MANY and all(  # stops at the first change it cannot place
+                    kind == "modified" and self.stats.pop(os.path.abspath(path), None) is not None
+                    for kind, path in changes):
+                return
+        self.stats.clear()
+        self.listings.clear()
+
+
+_looks: Looks | None = None
+
+
+@contextlib.contextmanager
+def looking(looks: Looks) -> Iterator[Looks]:
+    """Take stats and listings of inputs through `looks` inside the block."""
+    global _looks
+    outer, _looks = _looks, looks
+    try:
+        yield looks
+    finally:
+        _looks = outer
+
+
+def stat(name: str) -> os.stat_result:
+    """os.stat of an input file (an absolute path string), through the Looks in use."""
+    if _looks is None:
+        return os.stat(name)
+    found = _looks.stats.get(name)
+    if found is None:
+        found = _looks.stats[name] = os.stat(name)
+    return found
+
+
+def listing(key: tuple[str, ...], look: Callable[[], list]) -> list:
+    """look(), a folder listing named by `key`, through the Looks in use."""
+    if _looks is None:
+        return look()
+    found = _looks.listings.get(key)
+    if found is None:
+        found = _looks.listings[key] = look()
+    return found
+
+
 def _files(folder: str) -> list[str]:
     """Every file under `folder`, as path strings (a Path per file costs more than its stat)."""
-    found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        found += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")]
-    return found
+    def walk() -> list[str]:
+        found = []
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            found += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")]
+        return found
+    return listing(("walk", folder), walk)
 
 
 # The libraries whose output ends up in pages: a new version of one means a full build.
@@ -75,11 +138,11 @@ def fingerprint(site_dir: Path, *options: object) -> str:
     racy = time.time_ns() - RACY_NS
     for path in sources:
         try:
-            stat = os.stat(path)
+            found = stat(path)
         except FileNotFoundError:
             continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        if stat.st_mtime_ns > racy:
+        digest.update(f"{path}\0{found.st_size}\0{found.st_mtime_ns}\n".encode())
+        if found.st_mtime_ns > racy:
             with open(path, "rb") as f:
                 digest.update(f.read())
     return digest.hexdigest()
@@ -180,8 +243,8 @@ class FileResults:
 
     @staticmethod
     def _key(name: str, extra: tuple) -> tuple:
-        stat = os.stat(name)
-        return stat.st_size, stat.st_mtime_ns, *extra
+        found = stat(name)
+        return found.st_size, found.st_mtime_ns, *extra
 
     def _current(self, name: str, key: tuple) -> bool:
         self.seen.add(name)

@@ -184,9 +184,10 @@ def main(argv: list[str] | None = None) -> int:
 
             session = build_stage.Session(site)
 
-            def rebuild() -> str:
+            def rebuild(changed: set[tuple[str, str]] | None) -> str:
                 # One process: forking beside the server's threads is not safe.
-                return build_stage.build(site, output, drafts=args.drafts, processes=1, session=session).summary()
+                return build_stage.build(site, output, drafts=args.drafts, processes=1, session=session,
+                                         changed=changed).summary()
 
             try:
                 return serve_site(site, output, args.port, rebuild, tidy=build_stage.collect_garbage)

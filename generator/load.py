@@ -121,9 +121,11 @@ def _listed(folder: Path, root: Path, suffixes: tuple[str, ...]) -> list[tuple[P
     if not folder.is_dir():
         return []
     base, prefix = os.fspath(folder), folder.relative_to(root).as_posix() + "/"
-    with os.scandir(base) as entries:
-        names = sorted(e.name for e in entries if os.path.splitext(e.name)[1] in suffixes and e.is_file())
-    return [_site_file(base, name, prefix) for name in names]
+
+    def scan() -> list[str]:
+        with os.scandir(base) as entries:
+            return sorted(e.name for e in entries if os.path.splitext(e.name)[1] in suffixes and e.is_file())
+    return [_site_file(base, name, prefix) for name in cache.listing(("scan", base, *suffixes), scan)]
 
 
 def _model_file(path: Path, rel: str, model: type[M], extra: dict[str, Any]) -> Loaded:

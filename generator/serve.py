@@ -118,31 +118,33 @@ def make_server(output: Path, port: int, broadcaster: Broadcaster) -> http.serve
     return server
 
 
-def watch(paths: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
-    """Call rebuild(changed paths) after each batch of file changes, until stop is set."""
+def watch(paths: list[Path], rebuild: Callable[[set[tuple[str, str]]], None], stop: threading.Event) -> None:
+    """Call rebuild(changes) after each batch of file changes, until stop is set. A change is
+    (kind, path), the kind one of "added", "modified" and "deleted"."""
     import watchfiles
 
     existing = [str(p) for p in paths if p.exists()]
     for changes in watchfiles.watch(*existing, stop_event=stop, debounce=50, step=20,
                                     watch_filter=lambda change, path: not Path(path).name.startswith(".")):
-        rebuild({Path(path) for _, path in changes})
+        rebuild({(change.name, path) for change, path in changes})
 
 
-def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: Callable[[str], None] = print,
-          tidy: Callable[[], None] = lambda: None) -> int:
-    """Build, serve and watch until Ctrl-C. `rebuild()` returns a summary line or raises ContentError;
-    `tidy()` runs a second after each build, once the browser has reloaded."""
+def serve(site: Path, output: Path, port: int, rebuild: Callable[[set[tuple[str, str]] | None], str],
+          log: Callable[[str], None] = print, tidy: Callable[[], None] = lambda: None) -> int:
+    """Build, serve and watch until Ctrl-C. `rebuild(changes)` (the watcher's, see `watch`; None
+    for the first build) returns a summary line or raises ContentError; `tidy()` runs a second
+    after each build, once the browser has reloaded."""
     from .errors import ContentError
 
     broadcaster = Broadcaster()
     tidying: threading.Timer | None = None
 
-    def run_build() -> None:
+    def run_build(changes: set[tuple[str, str]] | None = None) -> None:
         nonlocal tidying
         if tidying:
             tidying.cancel()
         try:
-            log(rebuild())
+            log(rebuild(changes))
             broadcaster.send("reload")
         except ContentError as exc:
             lines = [str(p) for p in exc.problems]
@@ -177,7 +179,7 @@ def serve(site: Path, output: Path, port: int, rebuild: Callable[[], str], log: 
     in_main_thread = threading.current_thread() is threading.main_thread()  # where signals can be handled
     handler = signal.signal(signal.SIGINT, interrupted) if in_main_thread else None
     try:
-        watch([site / "content", site / "themes", site / "site.toml"], lambda changed: run_build(), stop)
+        watch([site / "content", site / "themes", site / "site.toml"], run_build, stop)
     except KeyboardInterrupt:
         pass
     finally:

@@ -274,11 +274,12 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     for n, (old, new) in enumerate([("notes: |", "notes: |\n      Live edit."), ("title: ", "title: Live "),
                                     ("hosts: [", "hosts: [nobody, "), ("hosts: [nobody, ", "hosts: [")]):
         edit(episode, old, new)
+        told = {("modified", str(episode))}  # as the watcher tells it: only that file is looked at again
         if "nobody" in new:
             with pytest.raises(ContentError):
-                build(example_site, output, processes=1, session=session)
+                build(example_site, output, processes=1, session=session, changed=told)
             continue
-        build(example_site, output, processes=1, session=session)
+        build(example_site, output, processes=1, session=session, changed=told)
         build(example_site, tmp_path / f"clean{n}", clean=True)
         assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), n
     session.close()
@@ -288,6 +289,50 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
     build(example_site, output)
     build(example_site, tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_serve_looks_again_only_at_what_the_watcher_says_changed(example_site, monkeypatch):
+    from generator.build import Session
+
+    output = example_site / "output"
+    session = Session(example_site)
+    build(example_site, output, processes=1, session=session)
+    looked: list[str] = []
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: looked.append(os.fspath(path)) or real(path, *a, **k))
+    episodes = example_site / "content/episodes"
+    episode = episodes / "031.yaml"
+
+    def episodes_looked_at() -> set[str]:
+        return {Path(p).name for p in looked if p.startswith(f"{episodes}{os.sep}")}
+
+    edit(episode, "notes: |", "notes: |\n      Told.")
+    build(example_site, output, processes=1, session=session, changed={("modified", str(episode))})
+    assert "Told." in (output / "episodes/31/index.html").read_text()
+    assert episodes_looked_at() == {"031.yaml"}
+    looked.clear()
+    edit(episode, "Told.", "Untold.")
+    build(example_site, output, processes=1, session=session)  # not told what changed: every input
+    assert "Untold." in (output / "episodes/31/index.html").read_text()
+    assert episodes_looked_at() == {p.name for p in episodes.iterdir()}
+    session.close()
+
+
+def test_what_looks_forget():
+    looks = cache.Looks()
+
+    def seen() -> None:
+        looks.stats.update({"/s/a": os.stat_result((0,) * 10), "/s/b": os.stat_result((0,) * 10)})
+        looks.listings[("walk", "/s")] = ["/s/a", "/s/b"]
+
+    seen()
+    looks.forget([("modified", "/s/a")])
+    assert set(looks.stats) == {"/s/b"} and looks.listings
+    for changes in ([("added", "/s/c")], [("deleted", "/s/a")], [("modified", "/s/unknown")], None,
+                    [("modified", "/s/a")] * (cache.Looks.MANY + 1)):
+        seen()
+        looks.forget(changes)
+        assert not looks.stats and not looks.listings, changes
 
 
 def test_a_serve_session_follows_people_sponsors_submissions_and_settings(example_site, tmp_path):
