@@ -7,6 +7,7 @@ environment. The feed and the search index are stages of their own.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,6 +52,14 @@ class Neighbour:
         if episode is None:
             return None
         return cls(episode.number, episode.title, episode.published, episode.summary, episode.image)
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """What the sitemap sees of a page."""
+
+    url: str
+    lastmod: str
 
 
 def audio_url(config: Config, episode: Episode) -> str:
@@ -253,8 +262,12 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
                       description=f"Search the show notes and transcripts of {config.site.title}."))
     pages.append(Page(urls.path("not_found"), "404.html", "Page not found", in_sitemap=False))
     pages.append(Page(urls.path("robots"), "robots.txt", "", in_sitemap=False))
-    listed = [p for p in pages if p.in_sitemap]
-    pages.append(Page(urls.path("sitemap"), "sitemap.xml", "", in_sitemap=False, context={"entries": listed}))
+    entries = [SitemapEntry(p.url, p.lastmod) for p in pages if p.in_sitemap]
+    # Its key covers only the addresses and dates, digested as one text: an edit that
+    # changes neither does not make again a sitemap of thousands of entries.
+    listed = hashlib.sha256("\n".join(f"{e.url} {e.lastmod}" for e in entries).encode()).hexdigest()
+    pages.append(Page(urls.path("sitemap"), "sitemap.xml", "", in_sitemap=False,
+                      context={"entries": Deferred(listed, lambda: entries)}))
     return pages
 
 

@@ -61,9 +61,10 @@ def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
-def test_a_notes_edit_does_not_make_the_neighbours_again(example_site, monkeypatch):
+def test_a_notes_edit_makes_neither_the_neighbours_nor_the_sitemap_again(example_site, monkeypatch):
     """An episode page sees the number, title, date, summary and image of the episodes
-    around it: a notes edit leaves them be, a title edit makes them again."""
+    around it, the sitemap each page's address and date: a notes edit leaves them be, a
+    title edit makes the neighbours again, a date edit the sitemap."""
     from generator import memo
 
     made: list[str] = []
@@ -75,12 +76,19 @@ def test_a_notes_edit_does_not_make_the_neighbours_again(example_site, monkeypat
     made.clear()
     edit(episode, "notes: |", "notes: |\n      Zymurgy first.")
     build(example_site, output, processes=1)
-    assert "page:episodes/30/" in made and not {"page:episodes/29/", "page:episodes/31/"} & set(made)
+    assert "page:episodes/30/" in made
+    assert not {"page:episodes/29/", "page:episodes/31/", "page:sitemap.xml"} & set(made)
     made.clear()
     edit(episode, "title: NumPy 1.13,", "title: NumPy 1.13.0,")
     build(example_site, output, processes=1)
-    assert {"page:episodes/29/", "page:episodes/31/"} <= set(made)
+    assert {"page:episodes/29/", "page:episodes/31/"} <= set(made) and "page:sitemap.xml" not in made
     assert "#30 NumPy 1.13.0, Anaconda" in (output / "episodes/29/index.html").read_text()
+    made.clear()
+    edit(episode, "published: 2017-06-13T08:00:00", "published: 2017-06-14T08:00:00")
+    build(example_site, output, processes=1)
+    assert "page:sitemap.xml" in made
+    assert "<loc>https://pythonbytes.example/episodes/30/</loc><lastmod>2017-06-14</lastmod>" in (
+        output / "sitemap.xml").read_text()
 
 
 def test_a_template_edit_remakes_only_the_pages_that_use_it(example_site, tmp_path):
