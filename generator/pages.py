@@ -265,9 +265,9 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     entries = [SitemapEntry(p.url, p.lastmod) for p in pages if p.in_sitemap]
     # Its key covers only the addresses and dates, digested as one text: an edit that
     # changes neither does not make again a sitemap of thousands of entries.
-    listed = hashlib.sha256("\n".join(f"{e.url} {e.lastmod}" for e in entries).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join(f"{e.url} {e.lastmod}" for e in entries).encode()).hexdigest()
     pages.append(Page(urls.path("sitemap"), "sitemap.xml", "", in_sitemap=False,
-                      context={"entries": Deferred(listed, lambda: entries)}))
+                      context={"entries": Deferred(digest, lambda: entries)}))
     return pages
 
 
