@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,21 +32,22 @@ def _run_chunk(index: int) -> list:
     return [func(item) for item in chunks[index]]
 
 
-def _can_fork() -> bool:
-    import multiprocessing  # here: a rebuild that forks no workers need not import it
+def _fork_context() -> ForkContext | None:
+    """The fork start method, where the platform has it. Imported here: a rebuild that
+    forks no workers need not import multiprocessing."""
+    import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iterator[tuple[int, R]]:
     """(i, func(items[i])) for every item, as each is done (not in order), over `processes`
     forked workers when it is worth it: the caller can use each result and let it go."""
     global _job
-    if processes <= 1 or len(items) < MIN_ITEMS or not _can_fork():
+    context = _fork_context() if processes > 1 and len(items) >= MIN_ITEMS else None
+    if context is None:
         yield from enumerate(map(func, items))
         return
-    import multiprocessing  # imported by _can_fork already
-
     count = max(processes, len(items) // CHUNK)
     chunks = [items[i::count] for i in range(count)]  # interleaved: similar work per chunk
     _job = (func, chunks)
@@ -60,7 +64,7 @@ def map_each(func: Callable[[T], R], items: Sequence[T], processes: int) -> Iter
             yield c
 
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with context.Pool(processes) as pool:
             try:
                 for c, part in enumerate(pool.imap(_run_chunk, tasks())):
                     yield from zip(range(c, len(items), count), part)
