@@ -156,13 +156,13 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
 @collector_paused
 def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = False,
           now: dt.datetime | None = None, processes: int | None = None, stages: Stages | None = None,
-          session: Session | None = None, checked: tuple[cache.State, str] | None = None,
+          session: Session | None = None, checked: tuple[cache.State, str, cache.Looks] | None = None,
           changed: Iterable[tuple[str, str]] | None = None) -> BuildResult:
     """Build the site into output_dir, doing only what changed since the last build.
     Rendering uses every core unless `processes` says otherwise. `stages` times (and may
     show) each stage; a `session` keeps what a build leaves in memory for the next.
-    `checked` is the state and input fingerprint a caller got from `cache.unchanged`
-    when it found a change, so that they are not read again. `changed` is what a file
+    `checked` is the state, the input fingerprint and the Looks through which a caller
+    ran `cache.unchanged` when it found a change, so that none is taken again. `changed` is what a file
     watcher saw change since the session's last build, as (kind, path): only those files
     are looked at again (see cache.Looks); None looks at every input."""
     started = time.perf_counter()
@@ -170,12 +170,15 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     stages = stages or Stages()
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
-    looks = session.looks if session else cache.Looks()
-    looks.forget(changed)
+    if session:  # its stats are good but for what the watcher says changed
+        looks = session.looks
+        looks.forget(changed)
+    else:  # fresh, or what the caller's check just saw
+        looks = checked[2] if checked else cache.Looks()
     with stages.stage("check"), cache.looking(looks):
         kept = session.previous if session else None
         if checked:
-            (state, inputs), current = checked, False
+            (state, inputs, _), current = checked, False
         else:
             state, inputs, current = cache.unchanged(site_dir, output_dir, drafts, now, kept.state if kept else None)
         # A session with nothing in memory builds anyway (writing nothing): the first save in

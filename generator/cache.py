@@ -132,7 +132,7 @@ def _program() -> list[Path]:
 def fingerprint(site_dir: Path, *options: object) -> str:
     """A digest of every input's path, size and mtime, the program itself, and the options."""
     digest = hashlib.blake2b(repr(options).encode(), digest_size=16)
-    site = os.fspath(site_dir)
+    site = os.path.abspath(site_dir)  # the same for `build --site .` as for serve and other callers
     sources = [os.path.join(site, "site.toml"), *_files(os.path.join(site, "content")),
                *_files(os.path.join(site, "themes")), *_files(os.fspath(BUILTIN_THEMES)), *map(os.fspath, _program())]
     racy = time.time_ns() - RACY_NS

@@ -145,13 +145,16 @@ def main(argv: list[str] | None = None) -> int:
             checked = None
             if not args.clean:
                 started = time.perf_counter()
-                state, inputs, current = cache.unchanged(site, output, args.drafts, dt.datetime.now(dt.timezone.utc))
+                looks = cache.Looks()  # what the check saw of the inputs, so that the build need not look again
+                with cache.looking(looks):
+                    state, inputs, current = cache.unchanged(site, output, args.drafts,
+                                                             dt.datetime.now(dt.timezone.utc))
                 if current:
                     if not args.quiet:
                         print(f"{BuildResult(0, 0, len(state.manifest), 0, time.perf_counter() - started, []).summary()}"
                               f": {output}")
                     return 0
-                checked = (state, inputs)
+                checked = (state, inputs, looks)
             from . import build as build_stage
 
             stages = Bar() if Bar.wanted() and not args.quiet else Stages()

@@ -20,7 +20,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 
-from .cache import RACY_NS, digest
+from .cache import RACY_NS, digest, stat as cache_stat
 from .parallel import map_each
 from .write import Writer
 
@@ -92,8 +92,9 @@ class Fingerprints:
         """compute(path), kept in the build cache while the file's size and modification
         time stay the same. A file changed in the last seconds is looked at again next
         time: its time may not yet tell a change apart."""
-        stat = path.stat()
-        key = f"{what}:{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
+        name = os.path.abspath(path)
+        stat = cache_stat(name)  # the same look as the other inputs' (cache.Looks)
+        key = f"{what}:{name}:{stat.st_size}:{stat.st_mtime_ns}"
         found = self.stored[key] if key in self.stored else compute(path)
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.kept[key] = found

@@ -326,6 +326,37 @@ def test_serve_looks_again_only_at_what_the_watcher_says_changed(example_site, m
     session.close()
 
 
+def test_a_build_command_looks_at_each_input_once_and_finds_serve_left_nothing_to_do(example_site, monkeypatch,
+                                                                                      capsys):
+    """The command's quick check and the build share what they saw of the files; the check
+    names them as serve does, so that after serve, `build --site .` has nothing to do."""
+    from collections import Counter
+
+    from generator.build import Session
+    from generator.cli import main
+
+    monkeypatch.chdir(example_site)
+    assert main(["build", "--site", ".", "--quiet"]) == 0
+    episode = example_site / "content/episodes/031.yaml"
+    edit(episode, "notes: |", "notes: |\n      Once.")
+    looked: Counter = Counter()
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: looked.update([os.path.abspath(path)]) or real(path, *a, **k))
+    assert main(["build", "--site", ".", "--quiet"]) == 0
+    episodes = {str(p): 1 for p in (example_site / "content/episodes").iterdir()}
+    episodes[str(episode)] = 2  # and once more by the parser, for its size before it reads it
+    assert {p: looked[p] for p in episodes} == episodes
+    monkeypatch.undo()
+    session = Session(example_site)
+    edit(episode, "Once.", "Twice.")
+    build(example_site, example_site / "output", processes=1, session=session)
+    session.close()
+    capsys.readouterr()
+    monkeypatch.chdir(example_site)
+    assert main(["build", "--site", "."]) == 0
+    assert capsys.readouterr().out.startswith("Nothing changed since the last build")
+
+
 def test_what_looks_forget():
     looks = cache.Looks()
 
