@@ -44,7 +44,7 @@ class Unit:
     make: Callable[[], Files]
 
 
-LONG_LIST = 32  # a list of models at least this long is digested once, by its items' identities
+LONG_LIST = 32  # a list of models (or dataclasses) at least this long is digested once, by its items' identities
 
 
 class Fingerprints:
@@ -126,8 +126,7 @@ class Fingerprints:
         kind = type(value)
         if kind is str:
             out += (b"s", value.encode(), b"\0")
-        elif (kind is list or kind is tuple) and len(value) >= LONG_LIST and all(
-                isinstance(v, BaseModel) for v in value):
+        elif (kind is list or kind is tuple) and len(value) >= LONG_LIST and all(map(_is_model, value)):
             out += (b"L", self._models(value))
         elif kind is list or kind is tuple:
             out.append(b"[")
@@ -141,7 +140,7 @@ class Fingerprints:
             out.append(b"]")
         elif value is None or kind is int or kind is bool:
             out.append(f"{value!r}\0".encode())
-        elif isinstance(value, BaseModel) or dataclasses.is_dataclass(value) and not isinstance(value, Deferred):
+        elif _is_model(value):
             out += (b"O", self._object(value))
         elif isinstance(value, dict):
             out.append(b"{")
@@ -175,6 +174,11 @@ class Fingerprints:
         for value in values:
             self._encode(value, parts)
         return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+
+def _is_model(value: Any) -> bool:
+    """A value digested once per build by identity (Fingerprints._object)."""
+    return isinstance(value, BaseModel) or dataclasses.is_dataclass(value) and not isinstance(value, Deferred)
 
 
 def _made(unit: Unit) -> tuple[Files, dict[str, str]]:

@@ -20,7 +20,7 @@ from . import theme, urls
 from .config import Config
 from .markup import plain
 from .memo import Deferred, Fingerprints, Unit
-from .models import Episode, Person, Show
+from .models import Audio, Episode, Person, Show
 from .transcripts import format_time
 
 
@@ -36,22 +36,24 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Neighbour:
-    """What an episode page sees of the episodes just newer and older than it: enough
-    for a link with a teaser. Its key covers only this, so that editing an episode's
-    notes does not make its neighbours' pages again."""
+class Card:
+    """What a page sees of an episode it links to or lists: the episodes just newer and
+    older than an episode, and those on the home, archive, person, topic, people,
+    sponsors and topics pages. Enough for a card or a row; a page's key covers only
+    this, so that editing an episode's notes or items makes again only its own page."""
 
     number: int
     title: str
     published: dt.datetime
     summary: str
     image: str | None
+    tags: tuple[str, ...]
+    audio: Audio
 
     @classmethod
-    def of(cls, episode: Episode | None) -> Neighbour | None:
-        if episode is None:
-            return None
-        return cls(episode.number, episode.title, episode.published, episode.summary, episode.image)
+    def of(cls, episode: Episode) -> Card:
+        return cls(episode.number, episode.title, episode.published, episode.summary, episode.image,
+                   tuple(episode.tags), episode.audio)
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,12 @@ def image_url(config: Config, value: str | None) -> str:
     return url if urls.is_remote(url) else urls.absolute(config.site.base_url, url)
 
 
-def appearances(show: Show, fingerprints: Fingerprints | None = None) -> dict[str, list[Episode]]:
+def appearances(listed: list[tuple[Episode, Card]], fingerprints: Fingerprints) -> dict[str, list[Card]]:
     """Person id -> episodes they host, guest on, or bring an item to (newest first)."""
-    fingerprints = fingerprints or Fingerprints()
-    found: dict[str, list[Episode]] = defaultdict(list)
-    for episode in show.episodes:
+    found: dict[str, list[Card]] = defaultdict(list)
+    for episode, card in listed:
         for pid in fingerprints.derived(episode, "people", None, partial(_people_of, episode)):
-            found[pid].append(episode)
+            found[pid].append(card)
     return found
 
 
@@ -90,19 +91,19 @@ def _people_of(episode: Episode) -> list[str]:
                    *(x.by for x in episode.extras if x.by)})
 
 
-def by_tag(show: Show) -> dict[str, list[Episode]]:
-    found: dict[str, list[Episode]] = defaultdict(list)
-    for episode in show.episodes:
-        for tag in episode.tags:
-            found[tag].append(episode)
+def by_tag(cards: list[Card]) -> dict[str, list[Card]]:
+    found: dict[str, list[Card]] = defaultdict(list)
+    for card in cards:
+        for tag in card.tags:
+            found[tag].append(card)
     return dict(sorted(found.items()))
 
 
-def by_sponsor(show: Show) -> dict[str, list[Episode]]:
-    found: dict[str, list[Episode]] = defaultdict(list)
-    for episode in show.episodes:
+def by_sponsor(listed: list[tuple[Episode, Card]]) -> dict[str, list[Card]]:
+    found: dict[str, list[Card]] = defaultdict(list)
+    for episode, card in listed:
         for sid in episode.sponsors:
-            found[sid].append(episode)
+            found[sid].append(card)
     return found
 
 
@@ -184,14 +185,14 @@ def chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | None,
-                 older: Episode | None, transcript_digest: str | None) -> Page:
+def episode_page(show: Show, config: Config, episode: Episode, newer: Card | None,
+                 older: Card | None, transcript_digest: str | None) -> Page:
     """The episode's page; its transcript, if it has one, is parsed only if the page is made."""
     transcript = Deferred(transcript_digest, show.transcripts.parser(episode.number)) if transcript_digest else None
     return Page(
         urls.path("episode", number=episode.number), "episode.html",
         f"#{episode.number} {episode.title}", description=plain(episode.summary),
-        context={"episode": episode, "newer": Neighbour.of(newer), "older": Neighbour.of(older),
+        context={"episode": episode, "newer": newer, "older": older,
                  "transcript": transcript,
                  "transcript_body": transcript and Deferred(
                      transcript.digest, lambda: transcript_html(transcript.make())),
@@ -205,7 +206,7 @@ def episode_page(show: Show, config: Config, episode: Episode, newer: Episode | 
 ROWS_PER_PAGE = 100
 
 
-def listing(episodes: list[Episode], kind: str, params: dict[str, str], template: str, title: str,
+def listing(episodes: list[Card], kind: str, params: dict[str, str], template: str, title: str,
             context: dict[str, Any], description: str = "", per_page: int | None = None) -> list[Page]:
     """The pages of a list of episodes (newest first), `per_page` (else ROWS_PER_PAGE) each:
     `kind` with page=1 is the first page's URL. Each sees `episodes` (its own),
@@ -226,21 +227,24 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     fingerprints = fingerprints or Fingerprints()
     per_page = config.site.episodes_per_page
     episodes = list(show.episodes)
+    # The same object for an unchanged episode from one build to the next (serve): known by identity.
+    cards = [fingerprints.derived(e, "card", None, partial(Card.of, e)) for e in episodes]
+    listed = list(zip(episodes, cards))
     newest = episodes[0].published.date().isoformat() if episodes else ""
     pages = [Page("", "home.html", config.site.title, description=config.site.description,
-                  context={"episodes": episodes[:per_page], "jsonld": series_jsonld(config),
+                  context={"episodes": cards[:per_page], "jsonld": series_jsonld(config),
                            "more": len(episodes) > per_page}, lastmod=newest)]
 
-    pages += listing(episodes, "archive_page", {}, "archive.html", "All episodes", {}, per_page=per_page)
+    pages += listing(cards, "archive_page", {}, "archive.html", "All episodes", {}, per_page=per_page)
 
     for index, episode in enumerate(episodes):
-        newer = episodes[index - 1] if index > 0 else None
-        older = episodes[index + 1] if index + 1 < len(episodes) else None
+        newer = cards[index - 1] if index > 0 else None
+        older = cards[index + 1] if index + 1 < len(episodes) else None
         transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else None
         pages.append(fingerprints.derived(episode, "page", (newer, older, transcript, config, show.people),
                                           partial(episode_page, show, config, episode, newer, older, transcript)))
 
-    seen = appearances(show, fingerprints)
+    seen = appearances(listed, fingerprints)
     for pid, person in sorted(show.people.items()):
         pages += listing(seen.get(pid, []), "person_page", {"id": pid}, "person.html", person.name,
                          {"person": person}, description=plain(person.bio))
@@ -249,9 +253,9 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
 
     pages.append(Page(urls.path("sponsors"), "sponsors.html", "Sponsors",
                       description=f"The companies that support {config.site.title}.",
-                      context={"sponsored": by_sponsor(show)}))
+                      context={"sponsored": by_sponsor(listed)}))
 
-    tags = by_tag(show)
+    tags = by_tag(cards)
     pages.append(Page(urls.path("topics"), "topics.html", "Topics", context={"tags": tags}))
     for tag, tagged in tags.items():
         pages += listing(tagged, "topic_page", {"tag": tag}, "topic.html", f"Episodes about {tag}", {"tag": tag})

@@ -61,10 +61,11 @@ def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
-def test_a_notes_edit_makes_neither_the_neighbours_nor_the_sitemap_again(example_site, monkeypatch):
-    """An episode page sees the number, title, date, summary and image of the episodes
-    around it, the sitemap each page's address and date: a notes edit leaves them be, a
-    title edit makes the neighbours again, a date edit the sitemap."""
+def test_a_notes_edit_makes_no_other_page_again(example_site, monkeypatch):
+    """Other pages see an episode as a Card (number, title, date, summary, image, tags,
+    audio), the sitemap each page's address and date: a notes edit makes again only the
+    episode's own page, a tag edit the pages that list it, a title edit its neighbours,
+    a date edit the sitemap."""
     from generator import memo
 
     made: list[str] = []
@@ -76,8 +77,13 @@ def test_a_notes_edit_makes_neither_the_neighbours_nor_the_sitemap_again(example
     made.clear()
     edit(episode, "notes: |", "notes: |\n      Zymurgy first.")
     build(example_site, output, processes=1)
-    assert "page:episodes/30/" in made
-    assert not {"page:episodes/29/", "page:episodes/31/", "page:sitemap.xml"} & set(made)
+    assert [unit for unit in made if unit.startswith("page:")] == ["page:episodes/30/"]
+    made.clear()
+    edit(episode, "tags: [", "tags: [zymurgy, ")
+    build(example_site, output, processes=1)
+    assert {"page:", "page:episodes/", "page:topics/", "page:topics/numpy/", "page:topics/zymurgy/",
+            "page:people/brian/"} <= set(made)
+    assert 'href="../topics/zymurgy/">zymurgy</a>' in (output / "episodes/index.html").read_text()
     made.clear()
     edit(episode, "title: NumPy 1.13,", "title: NumPy 1.13.0,")
     build(example_site, output, processes=1)
