@@ -30,9 +30,9 @@ def measure(episodes: int, runs: int) -> dict[str, float]:
         started = time.perf_counter()
         files = feed.feed_files(show, config)
         times.append(time.perf_counter() - started)
-    size = len(files["feed.xml"])
+    size = len(files["feed.xml"].content)
     return {"episodes": len(show.episodes), "first": times[0], "best": min(times), "bytes": size,
-            "per100": size * 100 / max(len(show.episodes), 1), "json": len(files["feed.json"].encode())}
+            "per100": size * 100 / max(len(show.episodes), 1), "json": len(files["feed.json"].content)}
 
 
 def main(argv: list[str] | None = None) -> None:

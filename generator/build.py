@@ -141,8 +141,8 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         notes.append(f"{made:,} of {len(units):,} pages and file groups made")
     with stages.stage("feed"):
         items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints)
-        for path, content in feed.feed_files(show, config, items=items).items():
-            writer.put(path, content, cache.digest(content))
+        for path, spliced in feed.feed_files(show, config, items=items).items():
+            writer.put(path, spliced.content, spliced.digest)
     copied = {f"static/{name}": path for name, path in theme.static_files(site_dir, config.site.theme).items()}
     media = site_dir / "content" / "media"
     for path in sorted(media.rglob("*")) if media.is_dir() else []:

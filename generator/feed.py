@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
 import uuid
@@ -29,6 +30,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import categories, markup, transcripts, urls
+from .cache import program_version
 from .config import Config
 from .feednotes import description, show_notes
 from .memo import Fingerprints, Unit
@@ -286,8 +288,8 @@ def _channel_tags(config: Config, show: Show) -> tuple[list[Spec], list[Spec]]:
     return itunes, tags
 
 
-def _rss(config: Config, show: Show, entries: list[Item], self_url: str,
-         paging: list[tuple[str, str]], channel: tuple[list[Spec], list[Spec]]) -> bytes:
+def _rss(config: Config, show: Show, entries: list[tuple[str, Item]], self_url: str,
+         paging: list[tuple[str, str]], channel: tuple[list[Spec], list[Spec]]) -> Spliced:
     """The channel from feedgen, then the items, each serialised once for every feed file."""
     site, podcast = config.site, config.podcast
     fg = FeedGenerator()
@@ -303,7 +305,7 @@ def _rss(config: Config, show: Show, entries: list[Item], self_url: str,
     cover = image_url(config, podcast.image)
     if cover:
         fg.image(url=cover, title=_x(site.title), link=site.base_url)
-    newest = max((item.published for item in entries), default=None)
+    newest = max((item.published for _, item in entries), default=None)
     fg.lastBuildDate(newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
     if newest:
         fg.pubDate(newest)
@@ -312,7 +314,7 @@ def _rss(config: Config, show: Show, entries: list[Item], self_url: str,
                       for rel, href in paging]
     channel_only = fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
     end = channel_only.rindex(b"</channel>")
-    return b"".join([channel_only[:end], *(item.rss for item in entries), channel_only[end:]])
+    return Spliced.of(channel_only[:end], [(key, item.rss) for key, item in entries], b"", channel_only[end:])
 
 
 def _page_links(config: Config, number: int, count: int) -> list[tuple[str, str]]:
@@ -349,7 +351,7 @@ def _json_item(config: Config, episode: Episode, guid: str, page: str, audio: st
     return item
 
 
-def json_feed(config: Config, entries: list[Item]) -> str:
+def json_feed(config: Config, entries: list[tuple[str, Item]]) -> Spliced:
     """The JSON Feed, with each item's JSON (serialised once, see Item) put in the list."""
     site, podcast = config.site, config.podcast
     data: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": site.title,
@@ -360,7 +362,26 @@ def json_feed(config: Config, entries: list[Item]) -> str:
         data["icon"] = image_url(config, podcast.image)
     # The only unescaped '"items":[]': inside strings a quote is always written \".
     head, _, tail = _json(data).partition('"items":[]')
-    return f'{head}"items":[{",".join(item.json for item in entries)}]{tail}'
+    return Spliced.of(f'{head}"items":['.encode(), [(key, item.json.encode()) for key, item in entries], b",",
+                      f"]{tail}".encode())
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """A feed file, its own parts around its items, with a digest that stands for its bytes
+    (see cache.digest): made from those parts, the items' keys and this program's version,
+    it costs nothing next to hashing the file (the feeds of 5,000 episodes are 80 MB, and
+    hashing them took 86 ms of every save in `serve`)."""
+
+    content: bytes
+    digest: str
+
+    @classmethod
+    def of(cls, head: bytes, items: list[tuple[str, bytes]], separator: bytes, tail: bytes) -> Spliced:
+        content = head + separator.join(serialised for _, serialised in items) + tail
+        stands_for = b"\0".join([program_version().encode(), head, separator, tail,
+                                  "\n".join(key for key, _ in items).encode()])
+        return cls(content, f"spliced-{hashlib.blake2b(stands_for, digest_size=16).hexdigest()}:{len(content)}")
 
 
 def _json(data: Any) -> str:
@@ -383,13 +404,13 @@ def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known
 
 
 def feed_files(show: Show, config: Config, now: dt.datetime | None = None,
-               items: dict[str, Item] | None = None) -> dict[str, str | bytes]:
+               items: dict[str, Item] | None = None) -> dict[str, Spliced]:
     """The feeds by output path: /feed.xml (the newest `[feed] limit` episodes, older
     pages linked), /feed/page/N.xml, /feed/full.xml (every episode) and /feed.json,
     from `feed_items` (made here when not given). Each episode's chapters.json comes
     from `chapter_units`."""
-    entries = list((feed_items(show, config, now) if items is None else items).values())
-    files: dict[str, str | bytes] = {}
+    entries = list((feed_items(show, config, now) if items is None else items).items())
+    files: dict[str, Spliced] = {}
     channel = _channel_tags(config, show)
     limit = config.feed.limit or max(len(entries), 1)
     pages = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [[]]

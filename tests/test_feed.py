@@ -332,7 +332,7 @@ def test_full_feed_and_json_feed(built_example):
 
 def guids(site: Path) -> dict[int, str]:
     config, show, _ = load(site)
-    root = etree.fromstring(feed.feed_files(show, config)["feed.xml"])
+    root = etree.fromstring(feed.feed_files(show, config)["feed.xml"].content)
     return {int(i.findtext("itunes:episode", namespaces=NS)): i.findtext("guid") for i in root.iter("item")}
 
 
@@ -351,6 +351,27 @@ def test_item_guid_survives_new_title_slug_base_url_and_audio_url(tmp_path):
     assert guids(site) == before
 
 
+def test_a_feed_files_digest_changes_with_its_bytes(tmp_path):
+    """A feed's digest is made from its parts and its items' keys, not by hashing it: the
+    same content gives the same digest, an edit to one item or to the channel another."""
+    site = make_site(tmp_path / "site", {"001.yaml": EPISODE})
+    config, show, _ = load(site)
+    first = feed.feed_files(show, config)
+    assert {path: f.digest for path, f in first.items()} == {path: f.digest for path, f in feed.feed_files(
+        show, config).items()}
+    assert all(f.digest.endswith(f":{len(f.content)}") for f in first.values())
+    episode = site / "content/episodes/001.yaml"
+    episode.write_text(EPISODE.replace("title: ", "title: Zymurgy ", 1))
+    config, show, _ = load(site)
+    edited = feed.feed_files(show, config)
+    (site / "site.toml").write_text((site / "site.toml").read_text().replace('title = "', 'title = "Zymurgy ', 1))
+    config, show, _ = load(site)
+    renamed = feed.feed_files(show, config)
+    for path in first:
+        assert len({first[path].digest, edited[path].digest, renamed[path].digest}) == 3, path
+        assert len({first[path].content, edited[path].content, renamed[path].content}) == 3, path
+
+
 def test_feeds_are_reproducible_and_drafts_stay_out(tmp_path):
     draft = EPISODE.replace("number: 1", "number: 2").replace("001.mp3", "002.mp3").replace("2020-01-02", "2999-01-02")
     site = make_site(tmp_path / "site", {"001.yaml": EPISODE, "002.yaml": draft})
@@ -359,7 +380,7 @@ def test_feeds_are_reproducible_and_drafts_stay_out(tmp_path):
     assert first == feed.feed_files(show, config)
     chapters = [u.id for u in feed.chapter_units(show, config, Fingerprints(), "")]
     assert chapters == ["chapters:2", "chapters:1"]  # the draft's page is built, so are its chapters
-    root = etree.fromstring(first["feed.xml"])
+    root = etree.fromstring(first["feed.xml"].content)
     assert [i.findtext("itunes:episode", namespaces=NS) for i in root.iter("item")] == ["1"]
     assert root.findtext("channel/lastBuildDate") == "Thu, 02 Jan 2020 08:00:00 +0000"
 
@@ -514,7 +535,7 @@ def test_categories_are_checked_against_apples_list(tmp_path, value, expected):
 def test_subcategories_nest_in_the_feed(tmp_path):
     site = tiny(tmp_path, SITE_TOML.replace('["Technology"]', '["News > Tech News", "News > Politics", "Technology"]'))
     config, show, _ = load(site)
-    channel = etree.fromstring(feed.feed_files(show, config)["feed.xml"]).find("channel")
+    channel = etree.fromstring(feed.feed_files(show, config)["feed.xml"].content).find("channel")
     found = [(c.get("text"), [s.get("text") for s in c]) for c in channel.findall("itunes:category", NS)]
     assert found == [("News", ["Tech News", "Politics"]), ("Technology", [])]
 
@@ -575,7 +596,7 @@ def test_a_long_description_is_a_warning_and_cut_at_a_word(tmp_path):
     assert [(p.line, p.col, p.field, p.severity) for p in found] == [(4, 10, "summary", "warning")]
     assert found[0].message.startswith("the feed description is ")
     config, show, _ = load(site)
-    root = etree.fromstring(feed.feed_files(show, config)["feed.xml"])
+    root = etree.fromstring(feed.feed_files(show, config)["feed.xml"].content)
     description = root.findtext("channel/item/description")
     assert len(description.encode()) <= feednotes.DESCRIPTION_LIMIT
     cut = re.search(r"<p>(.*?)</p>", description).group(1)
@@ -611,10 +632,10 @@ def test_hostile_text_cannot_break_the_feed(tmp_path):
 def test_season_and_episode_type_reach_both_namespaces(tmp_path):
     site = tiny(tmp_path, _001=EPISODE.replace("number: 1", "number: 1\nseason: 2\ntype: trailer"))
     config, show, _ = load(site)
-    item = etree.fromstring(feed.feed_files(show, config)["feed.xml"]).find("channel/item")
+    item = etree.fromstring(feed.feed_files(show, config)["feed.xml"].content).find("channel/item")
     assert item.findtext("itunes:season", namespaces=NS) == item.findtext("podcast:season", namespaces=NS) == "2"
     assert item.findtext("itunes:episodeType", namespaces=NS) == "trailer"
-    assert check_podcast_namespace(etree.fromstring(feed.feed_files(show, config)["feed.xml"])) == []
+    assert check_podcast_namespace(etree.fromstring(feed.feed_files(show, config)["feed.xml"].content)) == []
 
 
 def test_two_episodes_with_one_guid_fail_check(tmp_path, monkeypatch):
