@@ -142,7 +142,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
     with stages.stage("feed"):
         items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints)
         for path, spliced in feed.feed_files(show, config, items=items).items():
-            writer.put(path, spliced.content, spliced.digest)
+            writer.put(path, spliced.pieces, spliced.digest)
     copied = {f"static/{name}": path for name, path in theme.static_files(site_dir, config.site.theme).items()}
     media = site_dir / "content" / "media"
     for path in sorted(media.rglob("*")) if media.is_dir() else []:

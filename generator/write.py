@@ -26,7 +26,7 @@ class Kept:
     digest: str
 
 
-Content = str | bytes | Path | Kept
+Content = str | bytes | tuple[bytes, ...] | Path | Kept  # a tuple: the file's bytes in pieces
 
 
 def _put(target: Path, content: Content) -> None:
@@ -39,6 +39,9 @@ def _put(target: Path, content: Content) -> None:
             shutil.copyfile(content, target)
     elif isinstance(content, str):
         target.write_text(content, encoding="utf-8", newline="\n")
+    elif isinstance(content, tuple):
+        with open(target, "wb", buffering=1 << 20) as f:
+            f.writelines(content)
     else:
         target.write_bytes(content)
 
