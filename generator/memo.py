@@ -126,8 +126,8 @@ class Fingerprints:
         kind = type(value)
         if kind is str:
             out += (b"s", value.encode(), b"\0")
-        elif (kind is list or kind is tuple) and len(value) >= LONG_LIST and all(map(_is_model, value)):
-            out += (b"L", self._models(value))
+        elif (kind is list or kind is tuple) and len(value) >= LONG_LIST and (models := self._models(value)):
+            out += (b"L", models)
         elif kind is list or kind is tuple:
             out.append(b"[")
             known = self._known
@@ -158,13 +158,16 @@ class Fingerprints:
             raise TypeError(f"cannot tell when a {kind.__name__} changes; "
                             "pass models, plain values or a Deferred")
 
-    def _models(self, value: list | tuple) -> bytes:
+    def _models(self, value: list | tuple) -> bytes | None:
         """The digest of a long list of models, known by their identities: the episodes of a
         topic or an archive page are the same objects from one build to the next (serve).
-        The list is kept with its digest, so no other object can take one of those ids."""
+        The list is kept with its digest, so no other object can take one of those ids.
+        None if the list holds anything but models."""
         ids = tuple(map(id, value))
         known = self._lists.get(ids) or self._last_lists.get(ids)
         if known is None:
+            if not all(map(_is_model, value)):
+                return None
             known = (tuple(value), hashlib.sha256(b"".join(map(self._object, value))).digest()[:16])
         self._lists[ids] = known
         return known[1]
@@ -178,7 +181,15 @@ class Fingerprints:
 
 def _is_model(value: Any) -> bool:
     """A value digested once per build by identity (Fingerprints._object)."""
-    return isinstance(value, BaseModel) or dataclasses.is_dataclass(value) and not isinstance(value, Deferred)
+    kind = type(value)
+    found = _model_types.get(kind)
+    if found is None:
+        found = _model_types[kind] = issubclass(kind, BaseModel) or dataclasses.is_dataclass(kind) and not \
+            issubclass(kind, Deferred)
+    return found
+
+
+_model_types: dict[type, bool] = {}
 
 
 def _made(unit: Unit) -> tuple[Files, dict[str, str]]:

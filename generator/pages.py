@@ -292,8 +292,12 @@ def page_units(env: jinja2.Environment, pages: list[Page], show: Show, config: C
             return {urls.output_file(page.url): text}
         return make
 
-    return [Unit(f"page:{page.url}", fingerprints.key(shared, template_digest(page.template), page),
-                 renderer(page)) for page in pages]
+    def key(page: Page) -> str:
+        made_with = (shared, template_digest(page.template))
+        # An unchanged episode's page is the object it was in the last build (serve): its key too.
+        return fingerprints.derived(page, "key", made_with, lambda: fingerprints.key(*made_with, page))
+
+    return [Unit(f"page:{page.url}", key(page), renderer(page)) for page in pages]
 
 
 def markdown_texts(show: Show, fingerprints: Fingerprints | None = None) -> list[str]:

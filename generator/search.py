@@ -314,12 +314,18 @@ class Store:
 def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: str) -> str:
     """Identifies what the episode's records are made from: it, the people and submissions
     it names, and its transcript. Remembered while they are the same objects (serve)."""
-    names = (*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by))
-    people = tuple(show.people.get(p) for p in names)
-    subs = tuple(show.submissions.get(i.submission) for i in episode.items if i.submission)
+    names, named_subs = fingerprints.derived(episode, "named", None, partial(_named, episode))
+    people = tuple(map(show.people.get, names))
+    subs = tuple(map(show.submissions.get, named_subs))
     transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else ""
     return fingerprints.derived(episode, "search", (version, people, subs, transcript),
                                 lambda: fingerprints.key(version, episode, people, subs, transcript))
+
+
+def _named(episode: Episode) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The people and the submissions an episode's records name."""
+    return ((*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by)),
+            tuple(i.submission for i in episode.items if i.submission))
 
 
 def _episode_files(episode: Episode, show: Show) -> dict[str, bytes]:
