@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from . import cache, transcripts
 from .errors import ContentError, Problem, Report, dotted, problems_from
 from .links import normalize_url, rough_key
-from .memo import Fingerprints
+from .memo import Fingerprints, model_digest
 from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
@@ -47,6 +47,7 @@ class Source:
     rel: str
     marks: Marks | None = None
     digest: str = ""
+    fields: bytes = b""  # the digest of its model (memo.model_digest)
 
     def at(self, *loc: Any, key: bool = False) -> tuple[int, int]:
         if self.marks is None:
@@ -67,9 +68,10 @@ def _reread_marks(path: Path, rel: str) -> Marks:
 # One file's result: the model (None when it has errors), its problems, and its marks.
 Loaded = tuple[Any, list[Problem], Marks | None]
 
-# Parsed files, kept in memory (serve) and on disk between builds. Marks are not
-# stored: they are read again when a message needs them.
-FILES = cache.FileResults("files", keep=lambda loaded: (loaded[0], loaded[1], None))
+# Parsed files, each with the digest of its model (memo.model_digest), kept in memory
+# (serve) and on disk between builds. Marks are not stored: they are read again when a
+# message needs them.
+FILES = cache.FileResults("files", keep=lambda parsed: (parsed[0], parsed[1], None, parsed[3]))
 # Parsed transcripts: (transcript, problems). Only problems are stored: parsing a
 # transcript again costs about as much as reading it back, and few builds need one.
 TRANSCRIPTS = cache.FileResults("transcripts", keep=lambda parsed: (None, parsed[1]))
@@ -82,12 +84,19 @@ def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, proce
     """The model of each file (None for a file with errors), parsing the files that changed
     over several processes when there are many."""
     models = []
-    loaded = FILES.get_all([(path, (), compute) for path, _, compute in jobs], processes)
-    for (path, rel, _), (model, problems, marks) in zip(jobs, loaded):
-        sources[rel] = Source(path, rel, marks, FILES.digest(path))
+    loaded = FILES.get_all([(path, (), partial(_digested, compute)) for path, _, compute in jobs], processes)
+    for (path, rel, _), (model, problems, marks, fields) in zip(jobs, loaded):
+        sources[rel] = Source(path, rel, marks, FILES.digest(path), fields)
         report.extend(problems)
         models.append(model)
     return models
+
+
+def _digested(load: Callable[[], Loaded]) -> tuple[Any, list[Problem], Marks | None, bytes]:
+    """A file's Loaded, and the digest of its model, made once when the file is parsed:
+    digesting every model again in each build was a quarter of a second at 5,000 episodes."""
+    model, problems, marks = load()
+    return model, problems, marks, b"" if model is None else model_digest(model)
 
 
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:
@@ -390,6 +399,8 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
     suggested = load_submissions(content / "submissions", root, sources, report)
     submissions = {sub.id: sub for sub in suggested}
     loaded = load_episodes(content / "episodes", root, sources, report, processes)
+    for model in (*people.values(), *sponsors.values(), *suggested, *loaded):
+        fingerprints.digested(model, sources[model.source].fields)
     check_duplicate_links(suggested, loaded, sources, report, fingerprints)
 
     seen: dict[int, str] = {}

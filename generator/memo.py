@@ -100,6 +100,10 @@ class Fingerprints:
             self.kept[key] = found
         return found
 
+    def digested(self, value: Any, digest: bytes) -> None:
+        """`value`'s digest, made beforehand by model_digest."""
+        self._known[id(value)] = (value, digest)
+
     def _object(self, value: Any) -> bytes:
         known = self._known.get(id(value))
         if known is None:
@@ -108,14 +112,12 @@ class Fingerprints:
                 self._known[id(value)] = known
         if known is None or known[0] is not value:
             if isinstance(value, BaseModel):
-                data = value.__pydantic_serializer__.to_json(value)
+                found = model_digest(value)
             else:
                 parts: list[bytes] = []
                 for f in dataclasses.fields(value):
                     self._encode(getattr(value, f.name), parts)
-                data = b"".join(parts)
-            # A digest, not the bytes: an episode is on a dozen pages, its JSON is hashed once.
-            found = hashlib.sha256(data).digest()[:16]
+                found = _short(b"".join(parts))
             known = self._known[id(value)] = (value, found)
         return known[1]
 
@@ -168,7 +170,7 @@ class Fingerprints:
         if known is None:
             if not all(map(_is_model, value)):
                 return None
-            known = (tuple(value), hashlib.sha256(b"".join(map(self._object, value))).digest()[:16])
+            known = (tuple(value), _short(b"".join(map(self._object, value))))
         self._lists[ids] = known
         return known[1]
 
@@ -177,6 +179,16 @@ class Fingerprints:
         for value in values:
             self._encode(value, parts)
         return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+
+def model_digest(model: BaseModel) -> bytes:
+    """What stands for a model in keys: a digest, not its JSON, as an episode is on a
+    dozen pages and its JSON is hashed once."""
+    return _short(model.__pydantic_serializer__.to_json(model))
+
+
+def _short(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:16]
 
 
 def _is_model(value: Any) -> bool:

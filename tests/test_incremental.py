@@ -161,6 +161,30 @@ def test_a_fresh_process_checks_only_the_episode_that_changed(example_site, monk
     assert last == again == check(example_site)  # what a check from nothing finds
 
 
+def test_a_fresh_process_digests_only_the_models_of_changed_files(example_site, monkeypatch):
+    """A model's digest is made when its file is parsed and kept with it in the build cache.
+    An episode that takes an item from a submission (29) is a copy, made and digested in
+    each build."""
+    from generator import memo
+    from generator.models import Episode
+
+    output = example_site / "output"
+    build(example_site, output)
+    digested: list[int] = []
+    real = memo.model_digest
+
+    def counted(model):
+        if isinstance(model, Episode):
+            digested.append(model.number)
+        return real(model)
+    monkeypatch.setattr(memo, "model_digest", counted)
+    monkeypatch.setattr(load, "model_digest", counted)
+    forget_memory()
+    edit(example_site / "content/episodes/031.yaml", "notes: |", "notes: |\n      A **new** line.")
+    build(example_site, output)
+    assert sorted(set(digested)) == [29, 31], digested
+
+
 def test_a_damaged_build_cache_costs_time_not_correctness(example_site, tmp_path):
     output = example_site / "output"
     build(example_site, output)
