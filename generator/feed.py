@@ -409,7 +409,9 @@ def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known
     shared = fingerprints.key(config, show.people, show.sponsors)
     items = {}
     for episode in in_feed(show, now):
-        key = fingerprints.key(shared, episode, episode.number in show.transcripts)
+        transcript = episode.number in show.transcripts
+        key = fingerprints.derived(episode, "feed", (shared, transcript),
+                                   functools.partial(fingerprints.key, shared, episode, transcript))
         items[key] = known.get(key) or _entry(config, show, episode)
     return items
 
@@ -440,7 +442,9 @@ def chapter_units(show: Show, config: Config, fingerprints: Fingerprints, versio
         found = chapters(config, episode)
         return {urls.path("episode_file", number=episode.number, name=CHAPTERS_FILE): _json(found)} if found else {}
 
+    def key(episode: Episode) -> str | None:  # None: no timed items, so no chapters
+        return fingerprints.key(shared, episode) if any(item.at is not None for item in episode.items) else None
+
     shared = fingerprints.key(version, config)
-    return [Unit(f"chapters:{e.number}", fingerprints.derived(e, "chapters", shared, functools.partial(
-                fingerprints.key, shared, e)), functools.partial(files, e))
-            for e in show.episodes if any(item.at is not None for item in e.items)]
+    keys = ((e, fingerprints.derived(e, "chapters", shared, functools.partial(key, e))) for e in show.episodes)
+    return [Unit(f"chapters:{e.number}", k, functools.partial(files, e)) for e, k in keys if k]
