@@ -84,7 +84,10 @@ def _link(value: Any) -> Any:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # defer_build: each model's validator and serializer are made when first used, not on
+    # import. A build after an edit validates one file and reads every other model back
+    # from the build cache; making them all up front was 38 ms of a 0.57 s edit.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Link(Model):
