@@ -132,6 +132,19 @@ def run() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # A build or a check pauses the cycle collector anyway. Pausing it from here spares the
+    # collections while their libraries are imported too: 55 ms of a 0.6 s edit.
+    paused = args.command in ("build", "check") and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return command(args)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def command(args: argparse.Namespace) -> int:
     site = args.site
     if not site.is_dir():
         print(f"shownotes: no such folder: {site}", file=sys.stderr)
@@ -156,9 +169,6 @@ def main(argv: list[str] | None = None) -> int:
                               f": {output}")
                     return 0
                 checked = (state, inputs, looks)
-            # This process ends after one build, which pauses the cycle collector anyway:
-            # collecting while the build's libraries are imported was 8 ms of an edit.
-            gc.disable()
             from . import build as build_stage
 
             stages = Bar() if Bar.wanted() and not args.quiet else Stages()
