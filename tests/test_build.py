@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import gc
 import re
 import subprocess
 import sys
@@ -99,6 +100,7 @@ def test_build_reports_pages_and_time(example_site, capsys):
                     r"\(\d+ of \d+ files written\): ", out), out
     assert main(["build", "--site", str(example_site)]) == 0
     assert capsys.readouterr().out.startswith("Nothing changed since the last build (checked in ")
+    assert gc.isenabled()  # the command pauses the cycle collector only while it runs
 
 
 def test_check_lists_all_problems_with_a_count(tmp_path, capsys):
