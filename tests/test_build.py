@@ -1,8 +1,8 @@
 """The build as a whole: all or nothing, reproducible, sub-path safe; the command line."""
 from __future__ import annotations
 
-import hashlib
 import gc
+import hashlib
 import re
 import subprocess
 import sys
