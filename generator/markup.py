@@ -57,7 +57,7 @@ def _markdown() -> markdown.Markdown:
     from markdown.extensions.tables import TableExtension
 
     # Instances, not names: Python-Markdown looks a name up among every installed package's
-    # entry points, 12 ms of a build after an edit.
+    # entry points.
     return markdown.Markdown(
         extensions=[FencedCodeExtension(), CodeHiliteExtension(guess_lang=False, css_class="highlight"),
                     TableExtension(), SaneListExtension(), AutolinkExtension()],
