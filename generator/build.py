@@ -140,7 +140,7 @@ def render_site(site_dir: Path, config: Config, show: Show, previous: Previous, 
         new_memo, made = memo.make_units(units, previous.memo, writer, processes, stages.advance)
         notes.append(f"{made:,} of {len(units):,} pages and file groups made")
     with stages.stage("feed"):
-        items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints)
+        items = feed.feed_items(show, config, known=previous.feed_items, fingerprints=fingerprints, version=version)
         for path, spliced in feed.feed_files(show, config, items=items).items():
             writer.put(path, spliced.pieces, spliced.digest)
     copied = {f"static/{name}": path for name, path in theme.static_files(site_dir, config.site.theme).items()}

@@ -30,7 +30,6 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import categories, markup, transcripts, urls
-from .cache import program_version
 from .config import Config
 from .feednotes import description, show_notes
 from .memo import Fingerprints, Unit
@@ -370,9 +369,9 @@ def json_feed(config: Config, entries: list[tuple[str, Item]]) -> Spliced:
 class Spliced:
     """A feed file as pieces, its own parts around its items: a full feed is 30 MB at
     5,000 episodes, and joining it took longer than writing it. Its digest stands for its
-    bytes (see cache.digest): made from those parts, the items' keys and this program's
-    version, it costs nothing next to hashing the file (80 MB of feeds at 5,000 episodes
-    took 86 ms of every save in `serve`)."""
+    bytes (see cache.digest): made from those parts and the items' keys (which cover the
+    program's version), it costs nothing next to hashing the file (80 MB of feeds at 5,000
+    episodes took 86 ms of every save in `serve`)."""
 
     pieces: tuple[bytes, ...]
     digest: str
@@ -389,8 +388,7 @@ class Spliced:
                 pieces.append(separator)
             pieces.append(serialised)
         pieces.append(tail)
-        stands_for = b"\0".join([program_version().encode(), head, separator, tail,
-                                  "\n".join(key for key, _ in items).encode()])
+        stands_for = b"\0".join([head, separator, tail, "\n".join(key for key, _ in items).encode()])
         size = sum(map(len, pieces))
         return cls(tuple(pieces), f"spliced-{hashlib.blake2b(stands_for, digest_size=16).hexdigest()}:{size}")
 
@@ -402,11 +400,12 @@ def _json(data: Any) -> str:
 # --- the stage ------------------------------------------------------------------------------------
 
 def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known: dict[str, Item] | None = None,
-               fingerprints: Fingerprints | None = None) -> dict[str, Item]:
+               fingerprints: Fingerprints | None = None, version: str = "") -> dict[str, Item]:
     """Each episode in the feed, newest first, as its serialised item by a key of what it
-    shows. An item in `known` (the last build's) is reused while its key is the same."""
+    shows and of the program `version` that serialised it (cache.program_version). An
+    item in `known` (the last build's) is reused while its key is the same."""
     fingerprints, known = fingerprints or Fingerprints(), known or {}
-    shared = fingerprints.key(config, show.people, show.sponsors)
+    shared = fingerprints.key(version, config, show.people, show.sponsors)
     items = {}
     for episode in in_feed(show, now):
         transcript = episode.number in show.transcripts

@@ -360,6 +360,9 @@ def test_a_feed_files_digest_changes_with_its_bytes(tmp_path):
     assert {path: f.digest for path, f in first.items()} == {path: f.digest for path, f in feed.feed_files(
         show, config).items()}
     assert all(f.digest.endswith(f":{len(f.content)}") for f in first.values())
+    # Items serialised by another version of the program have other keys, so their feed another digest.
+    by_version = [feed.feed_files(show, config, items=feed.feed_items(show, config, version=v)) for v in "12"]
+    assert by_version[0]["feed.xml"].digest != by_version[1]["feed.xml"].digest
     episode = site / "content/episodes/001.yaml"
     episode.write_text(EPISODE.replace("title: ", "title: Zymurgy ", 1))
     config, show, _ = load(site)
