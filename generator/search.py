@@ -176,8 +176,7 @@ def _blocks(transcript: Transcript | None) -> list[list]:
 
 def _doc(episode: Episode, show: Show) -> _Doc:
     items = _items(episode, show)
-    people = [show.people[p].name for p in dict.fromkeys(
-        (*episode.hosts, *episode.guests, *(i.by for i in episode.items if i.by))) if p in show.people]
+    people = [show.people[p].name for p in dict.fromkeys(_named(episode)[0]) if p in show.people]
     summary = plain(episode.summary)
     meta = {"n": episode.number, "t": episode.title, "d": format_date(episode.published),
             "u": urls.relative(urls.path("search"), urls.path("episode", number=episode.number)),
