@@ -171,6 +171,7 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     now = now or dt.datetime.now(dt.timezone.utc)
     target = str(output_dir.resolve())
     if session:  # its stats are good but for what the watcher says changed
+        session.settle()
         looks = session.looks
         looks.forget(changed)
     else:  # fresh, or what the caller's check just saw
@@ -200,7 +201,8 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
         previous = Previous(feed_items=previous.feed_items, derived=previous.derived)
     store = search.Store(session.read if session else lambda name: cache.read_pickle(site_dir, f"search/{name}"))
     try:
-        with Writer(output_dir, state.manifest if known else None, _digest_on_disk) as writer:
+        with Writer(output_dir, state.manifest if known else None, _digest_on_disk,
+                    trash=site_dir / cache.CACHE_DIR / "trash") as writer:
             page_count, done = render_site(site_dir, config, show, previous, store, writer, stages,
                                            processes, fingerprints)
             with stages.stage("write") as notes:
@@ -222,10 +224,11 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
     done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest)
     done.derived = fingerprints.kept
     with stages.stage("remember"):
-        if session:
-            session.keep(show, done, store.pending, fingerprints)
+        if session:  # what the output no longer holds is freed while the browser reloads
+            session.keep(show, done, store.pending, fingerprints, writer)
         else:
             done.write(site_dir, store.pending)
+            writer.wait()
     return BuildResult(len(show.episodes), page_count, len(manifest), written,
                        time.perf_counter() - started, warnings, feeds=feeds, search_bytes=search_bytes)
 
@@ -255,14 +258,22 @@ class Session:
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = Path(os.path.abspath(site_dir))
+        self.writer: Writer | None = None  # the last build's, while it frees what it replaced
         self.forget()
 
     def forget(self) -> None:
+        self.settle()
         self.looks = cache.Looks()  # the inputs' stats, while the watcher says they are the same
         self.previous: Previous | None = None
         self.fingerprints: memo.Fingerprints | None = None
         self.stored: dict[str, Any] = {}  # the search index's values, by name
         self.show: Show | None = None
+
+    def settle(self) -> None:
+        """Wait until the last build has freed what it replaced or removed."""
+        if self.writer:
+            self.writer.wait()
+        self.writer = None
 
     def read(self, name: str) -> Any:
         """A search index value: the last build's if it changed it, else the build cache's."""
@@ -270,8 +281,9 @@ class Session:
             return self.stored[name]  # the index copies what it changes
         return cache.read_pickle(self.site_dir, f"search/{name}")
 
-    def keep(self, show: Show, done: Previous, stored: dict[str, Any], fingerprints: memo.Fingerprints) -> None:
-        self.previous, self.show, self.fingerprints = done, show, fingerprints
+    def keep(self, show: Show, done: Previous, stored: dict[str, Any], fingerprints: memo.Fingerprints,
+             writer: Writer) -> None:
+        self.previous, self.show, self.fingerprints, self.writer = done, show, fingerprints, writer
         self.stored.update(stored)
 
     def close(self) -> None:

@@ -5,18 +5,25 @@ a first build writes into a fresh folder beside output/ and renames it into
 place at the end; a rebuild writes each changed file into a staging folder
 inside output/ and, at the end, renames each into place (renames are atomic
 and fast) and removes the files that are no longer made. A failed or
-interrupted build removes what it staged and leaves output/ as it was.
+interrupted build removes what it staged and leaves output/ as it was. What a
+rebuild replaced or removed is freed in the background, in a `trash` folder on
+the same file system (the build cache's) when there is one.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 STAGING_PREFIX = ".staging-"
+# Replacing or removing a file frees its blocks there and then: 17 to 21 ms for one 30 MB feed
+# here, against 1.3 ms for a rename over a file that has another link. Old files of at least
+# this size are linked into the staging folder first, and freed with it after the build.
+SET_ASIDE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,10 @@ class Writer:
     """
 
     def __init__(self, output_dir: Path, previous: dict[str, str] | None,
-                 on_disk: Callable[[Path, Content], str]) -> None:
+                 on_disk: Callable[[Path, Content], str], trash: Path | None = None) -> None:
         self.output_dir, self.previous, self.on_disk = output_dir, previous, on_disk
+        self.trash = trash
+        self.freeing: threading.Thread | None = None
         self.digests: dict[str, str] = {}  # every file of the new output
         self.fresh = not output_dir.exists()
         if self.fresh:
@@ -129,15 +138,24 @@ class Writer:
         previous = self.previous if self.previous is not None else existing_files(self.output_dir)
         stale = [path for path in previous if path not in self.digests]
         try:
-            for source, target in self.staged:
+            for n, (source, target) in enumerate(self.staged):
                 target.parent.mkdir(parents=True, exist_ok=True)
+                _set_aside(target, self.root / f"old-{n}")
                 os.replace(source, target)
-            for path in stale:
-                (self.output_dir / path).unlink(missing_ok=True)
+            for n, path in enumerate(stale):
+                try:
+                    os.replace(self.output_dir / path, self.root / f"gone-{n}")
+                except FileNotFoundError:
+                    pass
                 _remove_empty_parents(self.output_dir / path, self.output_dir)
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self.freeing = remove_later(self.root, self.trash)
         return len(self.staged) + len(stale)
+
+    def wait(self) -> None:
+        """Until what the commit replaced or removed is freed."""
+        if self.freeing:
+            self.freeing.join()
 
     def __enter__(self) -> Writer:
         return self
@@ -145,3 +163,35 @@ class Writer:
     def __exit__(self, *exc: object) -> None:
         if not self.done:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _set_aside(target: Path, aside: Path) -> None:
+    """Link a large file about to be replaced into `aside`, so that replacing it frees nothing."""
+    try:
+        if os.stat(target).st_size >= SET_ASIDE_BYTES:
+            os.link(target, aside)
+    except OSError:  # not there yet, or no links on this file system: replace it as it is
+        pass
+
+
+def remove_later(folder: Path, trash: Path | None) -> threading.Thread:
+    """Remove `folder` in a thread (started, not waited for), after moving it into `trash`
+    when that is on the same file system, so that output/ holds none of it meanwhile.
+    Whatever a killed process left in `trash` goes with it."""
+    doomed: list[Path] = []
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            doomed = [trash / name for name in os.listdir(trash)]
+            os.replace(folder, trash / folder.name)
+            folder = trash / folder.name
+        except OSError:  # another file system: it stays where it is until removed
+            pass
+    doomed.append(folder)
+
+    def remove() -> None:
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
+    thread = threading.Thread(target=remove, name="shownotes-free")
+    thread.start()
+    return thread

@@ -72,6 +72,24 @@ def test_one_output_path_cannot_be_claimed_twice(tmp_path):
     assert list(tmp_path.iterdir()) == []  # left without commit: nothing stays
 
 
+def test_what_a_rebuild_replaces_or_removes_is_freed_outside_the_output(tmp_path):
+    output, trash = tmp_path / "out", tmp_path / "cache/trash"
+    with write.Writer(output, None, lambda path, content: "") as writer:
+        writer.put("feed.xml", b"a" * write.SET_ASIDE_BYTES, "1")
+        writer.put("old.html", "gone soon", "2")
+        writer.commit()
+    (trash / "left-by-a-killed-build").mkdir(parents=True)
+    big = output / "feed.xml"
+    old_inode = big.stat().st_ino
+    with write.Writer(output, {"feed.xml": "1", "old.html": "2"}, lambda path, content: "", trash) as writer:
+        writer.put("feed.xml", b"b" * write.SET_ASIDE_BYTES, "3")
+        assert writer.commit() == 2
+        writer.wait()
+    assert big.read_bytes() == b"b" * write.SET_ASIDE_BYTES and big.stat().st_ino != old_inode
+    assert sorted(p.name for p in output.iterdir()) == ["feed.xml"]  # no staging folder, no old file
+    assert list(trash.iterdir()) == []
+
+
 def test_sub_path_base_url_has_no_root_relative_links(example_site, tmp_path):
     toml = example_site / "site.toml"
     toml.write_text(re.sub(r'base_url = "[^"]*"', 'base_url = "https://user.github.io/show/"', toml.read_text()))
