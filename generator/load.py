@@ -17,7 +17,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import cache, transcripts
+from . import cache, transcripts, urls
 from .errors import ContentError, Problem, Report, dotted, problems_from
 from .links import normalize_url, rough_key
 from .memo import Fingerprints, model_digest
@@ -408,24 +408,42 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
     found_transcripts: dict[int, tuple[Path, str, int | None]] = {}
     folder = content / "transcripts"
     in_folder = {path.name: (path, rel) for path, rel in _listed(folder, root, TRANSCRIPT_SUFFIXES)}
-    names = (people.keys(), sponsors.keys(), submissions.keys())  # what references are checked against
     now = now or dt.datetime.now(dt.timezone.utc)
-    for episode in loaded:
+
+    def checked(episode: Episode) -> tuple[list[Problem], Episode | None, tuple[Path, str] | None]:
+        """The episode's own problems, the episode as published and its transcript; None for
+        both when it names a file of its own (local audio, a transcript path), which is looked
+        at again in every build."""
+        source, own = sources[episode.source], Report()
+        own.extend(check_references(episode, source, people, sponsors, submissions))
+        if not urls.is_remote(episode.audio.url) or episode.transcript:
+            return own.problems, None, None
+        return own.problems, published(episode, source, own), find_transcript(episode, source, content, own,
+                                                                               in_folder)
+
+    def published(episode: Episode, source: Source, into: Report) -> Episode:
+        return resolve_submissions(resolve_audio(episode, source, content, into, fingerprints), submissions,
+                                   fingerprints)
+
+    # All that an episode's checks read besides the episode (the same objects while their
+    # files are the same).
+    inputs = (people.keys(), sponsors.keys(), tuple(submissions.values()), in_folder, content)
+    for episode, (problems, resolved, transcript) in zip(loaded, fingerprints.each(
+            "episode checks", loaded, inputs, checked)):
         source = sources[episode.source]
         if episode.number in seen:
             report.error(source.rel, *source.at("number"), "number", f"episode {episode.number} is also "
                          f"{seen[episode.number]}; every episode needs its own number")
             continue
         seen[episode.number] = source.rel
-        report.extend(fingerprints.derived(episode, "references", names, partial(
-            check_references, episode, source, people, sponsors, submissions)))
-        episode = resolve_audio(episode, source, content, report, fingerprints)
-        episode = resolve_submissions(episode, submissions, fingerprints)
-        transcript = find_transcript(episode, source, content, report, in_folder)
+        report.extend(problems)
+        if resolved is None:
+            resolved = published(episode, source, report)
+            transcript = find_transcript(episode, source, content, report, in_folder)
         if transcript:
             found_transcripts[episode.number] = (*transcript, episode.audio.duration)
-        if drafts or episode.published <= now:
-            episodes.append(episode)
+        if drafts or resolved.published <= now:
+            episodes.append(resolved)
     parsed = TRANSCRIPTS.get_all([_transcript_job(*found) for found in found_transcripts.values()], processes)
     for _, problems in parsed:
         report.extend(problems)

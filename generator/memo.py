@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
 
@@ -25,6 +25,7 @@ from .parallel import map_each
 from .write import Writer
 
 T = TypeVar("T")
+V = TypeVar("V")
 Files = dict[str, "str | bytes"]
 Memo = dict[str, tuple[str, dict[str, str]]]  # unit id -> (key, output path -> digest)
 
@@ -62,6 +63,8 @@ class Fingerprints:
         self._last_derived = last._derived if last else {}
         self._lists: dict[tuple[int, ...], tuple[tuple, bytes]] = {}
         self._last_lists = last._lists if last else {}
+        self._each: dict[str, tuple[Any, tuple, list]] = {}
+        self._last_each = last._each if last else {}
 
     def derived(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
         """compute(), which makes `what` of `value` given `inputs`: once per build, and
@@ -74,6 +77,23 @@ class Fingerprints:
             found = (value, inputs, compute())
         self._derived[slot] = found
         return found[2]
+
+    def each(self, what: str, values: Iterable[V], inputs: Any, compute: Callable[[V], T]) -> list[T]:
+        """[compute(value) for value in values], reusing the last build's result (serve) for
+        each value that is the same object, when `inputs` (all that compute reads besides the
+        value) compare equal. The same as derived() for each value, at a tenth of its cost a
+        value: at 5,000 episodes a save runs a dozen such loops."""
+        values = tuple(values)
+        last = self._last_each.get(what)
+        kept: dict[int, tuple[Any, T]] = {}
+        if last is not None and last[0] == inputs:
+            kept = dict(zip(map(id, last[1]), zip(last[1], last[2])))  # the old values are alive in last
+        results = []
+        for value in values:
+            found = kept.get(id(value))
+            results.append(found[1] if found is not None and found[0] is value else compute(value))
+        self._each[what] = (inputs, values, results)
+        return results
 
     def lasting(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
         """derived(), and kept in the build cache under a digest of `value` and `inputs`
