@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import uuid
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 from . import categories, feed, feednotes, urls
@@ -170,10 +171,15 @@ def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime,
     shared = fingerprints.key(config, show.people, show.sponsors)
     enclosures: dict[str, Episode] = {}
     guids: dict[str, Episode] = {}
-    for episode in sorted(show.episodes, key=lambda e: (e.published, e.number)):
+
+    def checked(episode: Episode) -> tuple[list[Problem], str, str]:
         source = show.sources.get(episode.source)  # its bytes: the problems' lines
-        own, enclosure, guid = fingerprints.lasting(episode, "feedlint", (shared, source.digest if source else ""),
-                                                    partial(_episode_problems, config, show, episode))
+        return fingerprints.lasting(episode, "feedlint", (shared, source.digest if source else ""),
+                                    partial(_episode_problems, config, show, episode))
+
+    oldest_first = sorted(show.episodes, key=attrgetter("published", "number"))
+    for episode, (own, enclosure, guid) in zip(oldest_first, fingerprints.each("feedlint", oldest_first, shared,
+                                                                               checked)):
         report.problems += own
         for seen, key, loc, field, what in (
                 (enclosures, enclosure, ("audio", "url"), "audio.url", "the same audio URL"),

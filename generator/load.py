@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -240,12 +241,21 @@ def check_duplicate_links(suggested: list[Submission], episodes: list[Episode], 
     """A suggestion whose link an episode already covered, or another suggestion already made."""
     fingerprints = fingerprints or Fingerprints()
     rough = {rough_key(sub.url) for sub in suggested}  # cheap first: most links match no suggestion
+
+    def links(episode: Episode) -> tuple[list[tuple[str, str]], frozenset[str], set[str]]:
+        """Its links with their rough keys, the keys alone, and the submissions it uses."""
+        found = fingerprints.lasting(episode, "links", None, partial(_rough_links, episode))
+        return found, frozenset(key for key, _ in found), {i.submission for i in episode.items if i.submission}
+
+    ordered = sorted(episodes, key=attrgetter("number"))
     covered: dict[str, Episode] = {}
-    for episode in sorted(episodes, key=lambda e: e.number):
-        for key, url in fingerprints.lasting(episode, "links", None, partial(_rough_links, episode)):
-            if key in rough:
-                covered.setdefault(normalize_url(url), episode)
-    used = {item.submission for episode in episodes for item in episode.items}
+    used: set[str] = set()
+    for episode, (found, keys, uses) in zip(ordered, fingerprints.each("links", ordered, None, links)):
+        used |= uses
+        if not rough.isdisjoint(keys):
+            for key, url in found:
+                if key in rough:
+                    covered.setdefault(normalize_url(url), episode)
     first: dict[str, Submission] = {}
     for sub in suggested:
         source = sources[sub.source]
@@ -449,7 +459,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
         report.extend(problems)
 
     report.raise_if_errors()
-    episodes.sort(key=lambda e: (e.published, e.number), reverse=True)
+    episodes.sort(key=attrgetter("published", "number"), reverse=True)
     show = Show(episodes=tuple(episodes), people=people, sponsors=sponsors, submissions=submissions,
                 transcripts=Transcripts(root, {e.number: found_transcripts[e.number] for e in episodes
                                                if e.number in found_transcripts}),

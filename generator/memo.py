@@ -56,7 +56,9 @@ class Fingerprints:
 
     def __init__(self, last: Fingerprints | None = None, stored: dict[str, Any] | None = None) -> None:
         self.stored = stored or {}
-        self.kept: dict[str, Any] = {}  # what `lasting` gave in this build: for the build cache
+        # What `lasting` gave, for the build cache: in this build, and in serve the builds before
+        # it, as `each` reuses results without asking `lasting` again.
+        self.kept: dict[str, Any] = dict(last.kept) if last else {}
         self._known: dict[int, tuple[Any, bytes]] = {}
         self._last = last._known if last else {}
         self._derived: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
