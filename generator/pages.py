@@ -228,7 +228,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     per_page = config.site.episodes_per_page
     episodes = list(show.episodes)
     # The same object for an unchanged episode from one build to the next (serve): known by identity.
-    cards = [fingerprints.derived(e, "card", None, partial(Card.of, e)) for e in episodes]
+    cards = fingerprints.each("cards", episodes, None, Card.of)
     listed = list(zip(episodes, cards))
     newest = episodes[0].published.date().isoformat() if episodes else ""
     pages = [Page("", "home.html", config.site.title, description=config.site.description,
@@ -284,20 +284,17 @@ def page_units(env: jinja2.Environment, pages: list[Page], show: Show, config: C
               "cover": image_url(config, config.podcast.image)}
     shared = fingerprints.key(version, config, common)
     template_digest = theme.template_digests(env)
+    templates = {name: template_digest(name) for name in {page.template for page in pages}}
 
-    def renderer(page: Page) -> Callable[[], dict[str, str]]:
-        def make() -> dict[str, str]:
-            context = {k: v.make() if isinstance(v, Deferred) else v for k, v in page.context.items()}
-            text = env.get_template(page.template).render({**common, **context, "page": page})
-            return {urls.output_file(page.url): text}
-        return make
+    def render(page: Page) -> dict[str, str]:
+        context = {k: v.make() if isinstance(v, Deferred) else v for k, v in page.context.items()}
+        text = env.get_template(page.template).render({**common, **context, "page": page})
+        return {urls.output_file(page.url): text}
 
-    def key(page: Page) -> str:
-        made_with = (shared, template_digest(page.template))
-        # An unchanged episode's page is the object it was in the last build (serve): its key too.
-        return fingerprints.derived(page, "key", made_with, lambda: fingerprints.key(*made_with, page))
-
-    return [Unit(f"page:{page.url}", key(page), renderer(page)) for page in pages]
+    # An unchanged episode's page is the object it was in the last build (serve): its key too.
+    keys = fingerprints.each("page keys", pages, (shared, templates),
+                             lambda page: fingerprints.key(shared, templates[page.template], page))
+    return [Unit(f"page:{page.url}", key, partial(render, page)) for page, key in zip(pages, keys)]
 
 
 def markdown_texts(show: Show, fingerprints: Fingerprints | None = None) -> list[str]:
