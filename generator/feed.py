@@ -406,12 +406,14 @@ def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known
     item in `known` (the last build's) is reused while its key is the same."""
     fingerprints, known = fingerprints or Fingerprints(), known or {}
     shared = fingerprints.key(version, config, show.people, show.sponsors)
+    def key(episode: Episode) -> str:
+        return fingerprints.key(shared, episode, episode.number in show.transcripts)
+
+    episodes = in_feed(show, now)
     items = {}
-    for episode in in_feed(show, now):
-        transcript = episode.number in show.transcripts
-        key = fingerprints.derived(episode, "feed", (shared, transcript),
-                                   functools.partial(fingerprints.key, shared, episode, transcript))
-        items[key] = known.get(key) or _entry(config, show, episode)
+    for episode, found in zip(episodes, fingerprints.each("feed", episodes, (shared, show.transcripts.files.keys()),
+                                                          key)):
+        items[found] = known.get(found) or _entry(config, show, episode)
     return items
 
 
@@ -445,5 +447,5 @@ def chapter_units(show: Show, config: Config, fingerprints: Fingerprints, versio
         return fingerprints.key(shared, episode) if any(item.at is not None for item in episode.items) else None
 
     shared = fingerprints.key(version, config)
-    keys = ((e, fingerprints.derived(e, "chapters", shared, functools.partial(key, e))) for e in show.episodes)
-    return [Unit(f"chapters:{e.number}", k, functools.partial(files, e)) for e, k in keys if k]
+    keys = fingerprints.each("chapters", show.episodes, shared, key)
+    return [Unit(f"chapters:{e.number}", k, functools.partial(files, e)) for e, k in zip(show.episodes, keys) if k]

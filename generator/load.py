@@ -245,7 +245,7 @@ def check_duplicate_links(suggested: list[Submission], episodes: list[Episode], 
     def links(episode: Episode) -> tuple[list[tuple[str, str]], frozenset[str], set[str]]:
         """Its links with their rough keys, the keys alone, and the submissions it uses."""
         found = fingerprints.lasting(episode, "links", None, partial(_rough_links, episode))
-        return found, frozenset(key for key, _ in found), {i.submission for i in episode.items if i.submission}
+        return found, frozenset(key for key, _ in found), episode.submissions_used()
 
     ordered = sorted(episodes, key=attrgetter("number"))
     covered: dict[str, Episode] = {}
@@ -346,7 +346,6 @@ class Transcripts(Mapping[int, Transcript]):
 
     def __init__(self, root: Path, files: dict[int, tuple[Path, str, int | None]]) -> None:
         self.root, self.files = root, files  # number -> (path, relative path, duration)
-        self._digests: dict[int, str] = {}
 
     def __getitem__(self, number: int) -> Transcript:
         return _parsed(*self.files[number])
@@ -365,12 +364,11 @@ class Transcripts(Mapping[int, Transcript]):
     def __len__(self) -> int:
         return len(self.files)
 
-    def digest(self, number: int) -> str:
-        """Identifies the transcript's content: its file's bytes and the episode's duration."""
-        if number not in self._digests:  # asked for by pages, transcript files and search
-            path, _, duration = self.files[number]
-            self._digests[number] = f"{TRANSCRIPTS.digest(path)}:{duration}"
-        return self._digests[number]
+    @functools.cached_property
+    def digests(self) -> dict[int, str]:
+        """Episode number -> what identifies its transcript's content: its file's bytes and the
+        episode's duration. Pages, transcript files and search ask for all of them."""
+        return {number: f"{TRANSCRIPTS.digest(path)}:{duration}" for number, (path, _, duration) in self.files.items()}
 
 
 def _parsed(path: Path, rel: str, duration: int | None) -> Transcript:

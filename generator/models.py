@@ -168,6 +168,10 @@ class Episode(Model):
     source: str = Field("", exclude=True)
     slug: str = Field("", exclude=True)
 
+    def submissions_used(self) -> frozenset[str]:
+        """The ids of the submissions its items take."""
+        return frozenset(item.submission for item in self.items if item.submission)
+
     @field_validator("published", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:

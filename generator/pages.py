@@ -107,9 +107,9 @@ def by_sponsor(listed: list[tuple[Episode, Card]]) -> dict[str, list[Card]]:
     return found
 
 
-def open_submissions(show: Show) -> list:
+def open_submissions(show: Show, fingerprints: Fingerprints) -> list:
     """Suggestions no episode has used yet, newest first."""
-    used = {item.submission for e in show.episodes for item in e.items if item.submission}
+    used = frozenset().union(*fingerprints.each("submissions used", show.episodes, None, Episode.submissions_used))
     waiting = [s for s in show.submissions.values() if s.id not in used]
     return sorted(waiting, key=lambda s: (s.date, s.id), reverse=True)
 
@@ -237,10 +237,11 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
 
     pages += listing(cards, "archive_page", {}, "archive.html", "All episodes", {}, per_page=per_page)
 
+    transcripts = show.transcripts.digests
     for index, episode in enumerate(episodes):
         newer = cards[index - 1] if index > 0 else None
         older = cards[index + 1] if index + 1 < len(episodes) else None
-        transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else None
+        transcript = transcripts.get(episode.number)
         pages.append(fingerprints.derived(episode, "page", (newer, older, transcript, config, show.people),
                                           partial(episode_page, show, config, episode, newer, older, transcript)))
 
@@ -261,7 +262,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
         pages += listing(tagged, "topic_page", {"tag": tag}, "topic.html", f"Episodes about {tag}", {"tag": tag})
 
     pages.append(Page(urls.path("submissions"), "submissions.html", "Suggest a story",
-                      context={"submissions": open_submissions(show)}))
+                      context={"submissions": open_submissions(show, fingerprints)}))
     pages.append(Page(urls.path("search"), "search.html", "Search", in_sitemap=False,
                       description=f"Search the show notes and transcripts of {config.site.title}."))
     pages.append(Page(urls.path("not_found"), "404.html", "Page not found", in_sitemap=False))

@@ -316,7 +316,7 @@ def _doc_key(episode: Episode, show: Show, fingerprints: Fingerprints, version: 
     names, named_subs = fingerprints.derived(episode, "named", None, partial(_named, episode))
     people = tuple(map(show.people.get, names))
     subs = tuple(map(show.submissions.get, named_subs))
-    transcript = show.transcripts.digest(episode.number) if episode.number in show.transcripts else ""
+    transcript = show.transcripts.digests.get(episode.number, "")
     return fingerprints.derived(episode, "search", (version, people, subs, transcript),
                                 lambda: fingerprints.key(version, episode, people, subs, transcript))
 
@@ -422,7 +422,10 @@ def _apply(old: _Buckets, before: Callable[[int], dict], after: dict[int, dict],
 def _index_units(show: Show, store: Store | None, state: dict, fingerprints: Fingerprints,
                  version: str, processes: int, advance: Callable[[int], None]) -> list[Unit]:
     episodes = sorted(show.episodes, key=lambda e: e.number)
-    keys = {e.number: _doc_key(e, show, fingerprints, version) for e in episodes}
+    # All that a key reads besides its episode; _doc_key remembers each episode's by what it names.
+    inputs = (version, show.people, show.submissions, show.transcripts.digests)
+    keys = dict(zip((e.number for e in episodes), fingerprints.each(
+        "search keys", episodes, inputs, partial(_doc_key, show=show, fingerprints=fingerprints, version=version))))
     full = not state["docs"]
     todo = [e for e in episodes if full or state["docs"].get(e.number) != keys[e.number]]
     advance(len(episodes) - len(todo))

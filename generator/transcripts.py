@@ -316,5 +316,5 @@ def transcript_units(transcripts, version: str) -> list[Unit]:
         return {urls.path("episode_file", number=number, name=name): emit(transcript)
                 for name, emit in PUBLISHED.items()}
 
-    return [Unit(f"transcripts:{n}", f"{version}:{transcripts.digest(n)}", partial(files, n))
+    return [Unit(f"transcripts:{n}", f"{version}:{transcripts.digests[n]}", partial(files, n))
             for n in sorted(transcripts)]
