@@ -67,6 +67,8 @@ class Fingerprints:
         self._last_lists = last._lists if last else {}
         self._each: dict[str, tuple[Any, tuple, list]] = {}
         self._last_each = last._each if last else {}
+        self._same: dict[tuple, tuple[tuple, Any]] = {}
+        self._last_same = last._same if last else {}
 
     def derived(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
         """compute(), which makes `what` of `value` given `inputs`: once per build, and
@@ -96,6 +98,18 @@ class Fingerprints:
             results.append(found[1] if found is not None and found[0] is value else compute(value))
         self._each[what] = (inputs, values, results)
         return results
+
+    def same(self, label: tuple, objects: Iterable[Any], make: Callable[[], T]) -> T:
+        """make(), or what it gave in the last build (serve) for the same hashable `label` and
+        the same `objects`, by identity: a listing page made of unchanged cards stays the same
+        object, and so keeps its key without digesting its hundred cards again."""
+        objects = tuple(objects)
+        slot = (label, tuple(map(id, objects)))  # the ids stay theirs: the objects are kept with it
+        found = self._same.get(slot) or self._last_same.get(slot)
+        if found is None:
+            found = (objects, make())
+        self._same[slot] = found
+        return found[1]
 
     def lasting(self, value: Any, what: str, inputs: Any, compute: Callable[[], T]) -> T:
         """derived(), and kept in the build cache under a digest of `value` and `inputs`

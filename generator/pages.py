@@ -207,17 +207,23 @@ ROWS_PER_PAGE = 100
 
 
 def listing(episodes: list[Card], kind: str, params: dict[str, str], template: str, title: str,
-            context: dict[str, Any], description: str = "", per_page: int | None = None) -> list[Page]:
+            context: dict[str, Any], fingerprints: Fingerprints, description: str = "",
+            per_page: int | None = None) -> list[Page]:
     """The pages of a list of episodes (newest first), `per_page` (else ROWS_PER_PAGE) each:
     `kind` with page=1 is the first page's URL. Each sees `episodes` (its own),
     `episode_total`, `page_number`, `page_count` and `listing_url` (the kind and params of
-    the URLs of its pages)."""
+    the URLs of its pages). A page of the same cards and context is the last build's (serve)."""
     groups = chunks(episodes, per_page or ROWS_PER_PAGE)
-    return [Page(urls.path(kind, page=number, **params), template,
-                 title if number == 1 else f"{title}, page {number}", description=description,
-                 context={**context, "episodes": group, "episode_total": len(episodes), "page_number": number,
-                          "page_count": len(groups), "listing_url": {"kind": kind, "params": params}},
-                 lastmod=group[0].published.date().isoformat() if group else "")
+
+    def page(number: int, group: list[Card]) -> Page:
+        return Page(urls.path(kind, page=number, **params), template,
+                    title if number == 1 else f"{title}, page {number}", description=description,
+                    context={**context, "episodes": group, "episode_total": len(episodes), "page_number": number,
+                             "page_count": len(groups), "listing_url": {"kind": kind, "params": params}},
+                    lastmod=group[0].published.date().isoformat() if group else "")
+
+    label = (kind, tuple(params.items()), template, title, description, len(episodes), len(groups), *context)
+    return [fingerprints.same((*label, number), (*context.values(), *group), partial(page, number, group))
             for number, group in enumerate(groups, 1)]
 
 
@@ -235,7 +241,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
                   context={"episodes": cards[:per_page], "jsonld": series_jsonld(config),
                            "more": len(episodes) > per_page}, lastmod=newest)]
 
-    pages += listing(cards, "archive_page", {}, "archive.html", "All episodes", {}, per_page=per_page)
+    pages += listing(cards, "archive_page", {}, "archive.html", "All episodes", {}, fingerprints, per_page=per_page)
 
     transcripts = show.transcripts.digests
     for index, episode in enumerate(episodes):
@@ -248,7 +254,7 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     seen = appearances(listed, fingerprints)
     for pid, person in sorted(show.people.items()):
         pages += listing(seen.get(pid, []), "person_page", {"id": pid}, "person.html", person.name,
-                         {"person": person}, description=plain(person.bio))
+                         {"person": person}, fingerprints, description=plain(person.bio))
     pages.append(Page(urls.path("people"), "people.html", "Hosts and guests",
                       context={"appearances": seen}))
 
@@ -259,7 +265,8 @@ def site_pages(show: Show, config: Config, fingerprints: Fingerprints | None = N
     tags = by_tag(cards)
     pages.append(Page(urls.path("topics"), "topics.html", "Topics", context={"tags": tags}))
     for tag, tagged in tags.items():
-        pages += listing(tagged, "topic_page", {"tag": tag}, "topic.html", f"Episodes about {tag}", {"tag": tag})
+        pages += listing(tagged, "topic_page", {"tag": tag}, "topic.html", f"Episodes about {tag}", {"tag": tag},
+                         fingerprints)
 
     pages.append(Page(urls.path("submissions"), "submissions.html", "Suggest a story",
                       context={"submissions": open_submissions(show, fingerprints)}))
