@@ -15,6 +15,8 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
@@ -89,13 +91,18 @@ class Fingerprints:
         value: at 5,000 episodes a save runs a dozen such loops."""
         values = tuple(values)
         last = self._last_each.get(what)
-        kept: dict[int, tuple[Any, T]] = {}
-        if last is not None and last[0] == inputs:
+        if last is None or last[0] != inputs:
+            results = [compute(value) for value in values]
+        elif len(last[1]) == len(values):  # most saves: the same list with a value or two new
+            results = list(last[2])
+            for i in compress(range(len(values)), map(is_not, last[1], values)):
+                results[i] = compute(values[i])
+        else:
             kept = dict(zip(map(id, last[1]), zip(last[1], last[2])))  # the old values are alive in last
-        results = []
-        for value in values:
-            found = kept.get(id(value))
-            results.append(found[1] if found is not None and found[0] is value else compute(value))
+            results = []
+            for value in values:
+                found = kept.get(id(value))
+                results.append(found[1] if found is not None and found[0] is value else compute(value))
         self._each[what] = (inputs, values, results)
         return results
 

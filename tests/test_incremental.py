@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, load, markup, search
+from generator import cache, load, markup, memo, search
 from generator.build import build
 from generator.links import normalize_url, rough_key
 from tests.test_build import snapshot
@@ -497,3 +497,30 @@ def test_structural_changes_update_like_a_clean_build(example_site, tmp_path):
         assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), n
     assert (output / "episodes/34/index.html").is_file() and not (output / "episodes/27").exists()
     assert not (output / "episodes/30/transcript.vtt").exists()
+
+
+def test_each_and_same_reuse_only_what_is_the_same_object_with_the_same_inputs():
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return [value]
+
+    a, b, c = ["a"], ["b"], ["c"]
+    first = memo.Fingerprints()
+    made = first.each("t", [a, b], 1, compute)
+    assert made == [[a], [b]] and calls == [a, b]
+    second = memo.Fingerprints(first)
+    calls.clear()
+    results = second.each("t", [a, c], 1, compute)  # in place: only the new value
+    assert results == [[a], [c]] and calls == [c] and results[0] is made[0]
+    third = memo.Fingerprints(second)
+    calls.clear()
+    assert third.each("t", [c, b, a], 1, compute) == [[c], [b], [a]] and calls == [b]  # moved and added
+    calls.clear()
+    assert memo.Fingerprints(third).each("t", [c, b, a], 2, compute) and calls == [c, b, a]  # inputs changed
+
+    page = first.same(("listing", 1), [a, b], lambda: object())
+    assert second.same(("listing", 1), [a, b], lambda: object()) is page
+    assert memo.Fingerprints(second).same(("listing", 1), [a, c], lambda: object()) is not page
+    assert second.same(("listing", 2), [a, b], lambda: object()) is not page
