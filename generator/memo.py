@@ -15,7 +15,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from operator import is_not
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
@@ -265,14 +265,10 @@ def make_units(units: list[Unit], previous: Memo | None, writer: Writer,
             writer.put(path, content, digests[path])
         made[todo[i].id] = digests
         advance(1)
-    memo: Memo = {}
-    kept: dict[str, str] = {}
-    for unit in units:
-        if unit.id in made:
-            memo[unit.id] = (unit.key, made[unit.id])
-        else:
-            memo[unit.id] = (unit.key, previous[unit.id][1])
-            kept.update(previous[unit.id][1])
-    writer.keep(kept)
+    # A kept unit's entry is the last build's (its key is the same); their files are joined at
+    # C speed, as serve keeps about 20,000 units a save at 5,000 episodes.
+    memo: Memo = {u.id: (u.key, made[u.id]) if u.id in made else previous[u.id] for u in units}
+    writer.keep(dict(chain.from_iterable(map(dict.items, (files for uid, (_, files) in memo.items()
+                                                          if uid not in made)))))
     advance(len(units) - len(todo))
     return memo, len(todo)
