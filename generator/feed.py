@@ -406,6 +406,7 @@ def feed_items(show: Show, config: Config, now: dt.datetime | None = None, known
     item in `known` (the last build's) is reused while its key is the same."""
     fingerprints, known = fingerprints or Fingerprints(), known or {}
     shared = fingerprints.key(version, config, show.people, show.sponsors)
+
     def key(episode: Episode) -> str:
         return fingerprints.key(shared, episode, episode.number in show.transcripts)
 
