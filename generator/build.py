@@ -214,14 +214,9 @@ def build(site_dir: Path, output_dir: Path, drafts: bool = False, clean: bool = 
             session.forget()
         raise
     manifest = writer.digests
-    feeds = search_bytes = 0
-    for path, digest in manifest.items():  # for the summary line; one pass, as there are many
-        if path.startswith("search/"):
-            search_bytes += cache.size(digest)
-        elif _is_feed(path):
-            feeds += 1
+    feeds, search_bytes = _totals(manifest, state if known else None, writer.changed)
     release = show.next_release.isoformat() if show.next_release else None
-    done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest)
+    done.state = cache.State(inputs, target, cache.output_inode(output_dir), release, manifest, feeds, search_bytes)
     done.derived = fingerprints.kept
     with stages.stage("remember"):
         if session:  # what the output no longer holds is freed while the browser reloads
@@ -246,6 +241,22 @@ def _digest_on_disk(path: Path, content: object) -> str:
     if isinstance(content, Path) and content.exists() and os.path.samefile(path, content):
         return cache.digest(content)
     return cache.digest(path.read_bytes())
+
+
+def _totals(manifest: dict[str, str], last: cache.State | None, changed: list[str]) -> tuple[int, int]:
+    """The feed files and the search index's bytes in `manifest`, for the summary line: the
+    `last` build's totals and what `changed` since, when they are known (a save at 5,000
+    episodes would otherwise walk 56,000 paths), else counted from nothing."""
+    if last is None or last.feeds < 0:
+        last, changed = cache.State(feeds=0), list(manifest)
+    feeds, search_bytes = last.feeds, last.search_bytes
+    for path in changed:
+        before, now = last.manifest.get(path), manifest.get(path)
+        if path.startswith("search/"):
+            search_bytes += (cache.size(now) if now else 0) - (cache.size(before) if before else 0)
+        elif _is_feed(path):
+            feeds += (now is not None) - (before is not None)
+    return feeds, search_bytes
 
 
 def _is_feed(path: str) -> bool:

@@ -41,6 +41,8 @@ class State:
     output_inode: int = 0  # changes when something replaces the folder
     next_release: str | None = None  # the earliest draft's publication time, ISO
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest
+    feeds: int = -1  # for the summary line: how many feed files the manifest holds (-1: not counted)
+    search_bytes: int = 0  # and the size of its search files
 
 
 class Looks:

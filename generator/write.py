@@ -93,6 +93,7 @@ class Writer:
         else:  # flat: one folder to remove afterwards
             self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
         self.staged: list[tuple[Path, Path]] = []
+        self.changed: list[str] = []  # the paths a rebuild writes or removes
         self.folders: set[str] = set()  # made in the fresh folder: one mkdir each, not one per file
         self.done = False
 
@@ -117,6 +118,7 @@ class Writer:
         staged = self.root / str(len(self.staged))
         _put(staged, content)
         self.staged.append((staged, self.output_dir / path))
+        self.changed.append(path)
 
     def keep(self, digests: dict[str, str]) -> None:
         """Files the last build wrote that are still right, by path and digest: in the common
@@ -137,6 +139,7 @@ class Writer:
             return len(self.digests)
         previous = self.previous if self.previous is not None else existing_files(self.output_dir)
         stale = [path for path in previous if path not in self.digests]
+        self.changed += stale
         try:
             for n, (source, target) in enumerate(self.staged):
                 target.parent.mkdir(parents=True, exist_ok=True)

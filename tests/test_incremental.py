@@ -317,9 +317,10 @@ def test_a_serve_session_matches_clean_builds_and_leaves_a_usable_cache(example_
             with pytest.raises(ContentError):
                 build(example_site, output, processes=1, session=session, changed=told)
             continue
-        build(example_site, output, processes=1, session=session, changed=told)
-        build(example_site, tmp_path / f"clean{n}", clean=True)
+        saved = build(example_site, output, processes=1, session=session, changed=told)
+        clean = build(example_site, tmp_path / f"clean{n}", clean=True)
         assert snapshot(output) == snapshot(tmp_path / f"clean{n}"), n
+        assert (saved.feeds, saved.search_bytes) == (clean.feeds, clean.search_bytes)
     session.close()
     forget_memory()
     assert build(example_site, output).written == 0
