@@ -418,26 +418,26 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
     in_folder = {path.name: (path, rel) for path, rel in _listed(folder, root, TRANSCRIPT_SUFFIXES)}
     now = now or dt.datetime.now(dt.timezone.utc)
 
-    def checked(episode: Episode) -> tuple[list[Problem], Episode | None, tuple[Path, str] | None]:
-        """The episode's own problems, the episode as published and its transcript; None for
-        both when it names a file of its own (local audio, a transcript path), which is looked
-        at again in every build."""
+    def published(episode: Episode, source: Source, into: Report) -> tuple[Episode, tuple[Path, str] | None]:
+        """The episode as published (its local audio's length, its submissions' titles and
+        links) and its transcript."""
+        resolved = resolve_submissions(resolve_audio(episode, source, content, into, fingerprints), submissions,
+                                       fingerprints)
+        return resolved, find_transcript(episode, source, content, into, in_folder)
+
+    def checked(episode: Episode) -> tuple[list[Problem], tuple[Episode, tuple[Path, str] | None] | None]:
+        """The episode's own problems and what `published` gives; None for that when it names
+        a file of its own (local audio, a transcript path), which is looked at in every build."""
         source, own = sources[episode.source], Report()
         own.extend(check_references(episode, source, people, sponsors, submissions))
         if not urls.is_remote(episode.audio.url) or episode.transcript:
-            return own.problems, None, None
-        return own.problems, published(episode, source, own), find_transcript(episode, source, content, own,
-                                                                               in_folder)
-
-    def published(episode: Episode, source: Source, into: Report) -> Episode:
-        return resolve_submissions(resolve_audio(episode, source, content, into, fingerprints), submissions,
-                                   fingerprints)
+            return own.problems, None
+        return own.problems, published(episode, source, own)
 
     # All that an episode's checks read besides the episode (the same objects while their
     # files are the same).
     inputs = (people.keys(), sponsors.keys(), tuple(submissions.values()), in_folder, content)
-    for episode, (problems, resolved, transcript) in zip(loaded, fingerprints.each(
-            "episode checks", loaded, inputs, checked)):
+    for episode, (problems, ready) in zip(loaded, fingerprints.each("episode checks", loaded, inputs, checked)):
         source = sources[episode.source]
         if episode.number in seen:
             report.error(source.rel, *source.at("number"), "number", f"episode {episode.number} is also "
@@ -445,9 +445,7 @@ def load_show(root: Path, drafts: bool = False, now: dt.datetime | None = None, 
             continue
         seen[episode.number] = source.rel
         report.extend(problems)
-        if resolved is None:
-            resolved = published(episode, source, report)
-            transcript = find_transcript(episode, source, content, report, in_folder)
+        resolved, transcript = ready or published(episode, source, report)
         if transcript:
             found_transcripts[episode.number] = (*transcript, episode.audio.duration)
         if drafts or resolved.published <= now:

@@ -92,8 +92,8 @@ class Writer:
             self.root = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
         else:  # flat: one folder to remove afterwards
             self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
-        self.staged: list[tuple[Path, Path]] = []
-        self.changed: list[str] = []  # the paths a rebuild writes or removes
+        self.staged: list[tuple[Path, str]] = []  # (where it was written, its path in output/)
+        self.changed: list[str] = []  # the paths a rebuild wrote or removed, once committed
         self.folders: set[str] = set()  # made in the fresh folder: one mkdir each, not one per file
         self.done = False
 
@@ -117,8 +117,7 @@ class Writer:
             return
         staged = self.root / str(len(self.staged))
         _put(staged, content)
-        self.staged.append((staged, self.output_dir / path))
-        self.changed.append(path)
+        self.staged.append((staged, path))
 
     def keep(self, digests: dict[str, str]) -> None:
         """Files the last build wrote that are still right, by path and digest: in the common
@@ -139,9 +138,10 @@ class Writer:
             return len(self.digests)
         previous = self.previous if self.previous is not None else existing_files(self.output_dir)
         stale = [path for path in previous if path not in self.digests]
-        self.changed += stale
+        self.changed = [path for _, path in self.staged] + stale
         try:
-            for n, (source, target) in enumerate(self.staged):
+            for n, (source, path) in enumerate(self.staged):
+                target = self.output_dir / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _set_aside(target, self.root / f"old-{n}")
                 os.replace(source, target)
