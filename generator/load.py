@@ -39,8 +39,8 @@ M = TypeVar("M", bound=BaseModel)
 class Source:
     """A loaded file: its path, its path relative to the site, and where its values stood.
 
-    A file that came from the build cache has no marks; they are read again
-    only when a message about it needs a line and column. `digest` is of its bytes:
+    Its marks (where each value stands) are read again only when a message
+    about it needs a line and column. `digest` is of its bytes:
     what is worked out from the file, line numbers included, is the same while it is.
     """
 
@@ -69,10 +69,9 @@ def _reread_marks(path: Path, rel: str) -> Marks:
 # One file's result: the model (None when it has errors), its problems, and its marks.
 Loaded = tuple[Any, list[Problem], Marks | None]
 
-# Parsed files, each with the digest of its model (memo.model_digest), kept in memory
-# (serve) and on disk between builds. Marks are not stored: they are read again when a
-# message needs them.
-FILES = cache.FileResults("files", keep=lambda parsed: (parsed[0], parsed[1], None, parsed[3]))
+# Parsed files: (model, problems, the digest of the model, see memo.model_digest), kept in
+# memory (serve) and on disk between builds.
+FILES = cache.FileResults("files")
 # Parsed transcripts: (transcript, problems). Only problems are stored: parsing a
 # transcript again costs about as much as reading it back, and few builds need one.
 TRANSCRIPTS = cache.FileResults("transcripts", keep=lambda parsed: (None, parsed[1]))
@@ -86,18 +85,20 @@ def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, proce
     over several processes when there are many."""
     models = []
     loaded = FILES.get_all([(path, (), partial(_digested, compute)) for path, _, compute in jobs], processes)
-    for (path, rel, _), (model, problems, marks, fields) in zip(jobs, loaded):
-        sources[rel] = Source(path, rel, marks, FILES.digest(path), fields)
+    for (path, rel, _), (model, problems, fields) in zip(jobs, loaded):
+        sources[rel] = Source(path, rel, digest=FILES.digest(path), fields=fields)
         report.extend(problems)
         models.append(model)
     return models
 
 
-def _digested(load: Callable[[], Loaded]) -> tuple[Any, list[Problem], Marks | None, bytes]:
-    """A file's Loaded, and the digest of its model, made once when the file is parsed:
-    digesting every model again in each build was a quarter of a second at 5,000 episodes."""
-    model, problems, marks = load()
-    return model, problems, marks, b"" if model is None else model_digest(model)
+def _digested(load: Callable[[], Loaded]) -> tuple[Any, list[Problem], bytes]:
+    """A file's model and problems, and the digest of the model, made once when the file is
+    parsed: digesting every model again in each build was a quarter of a second at 5,000
+    episodes. Its marks are left out, to be read again if a later message needs them:
+    a cold build of 5,000 episodes held 150 MB of them, each one carried from a worker."""
+    model, problems, _ = load()
+    return model, problems, b"" if model is None else model_digest(model)
 
 
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:
@@ -287,17 +288,15 @@ def find_transcript(episode: Episode, source: Source, content: Path, report: Rep
     by name."""
     if episode.transcript:
         path = inside(content, episode.transcript)
-        where = source.at("transcript")
         if path is None:
-            report.error(source.rel, *where, "transcript", f"{episode.transcript!r} leaves content/; "
-                         "give a path under content/, such as transcripts/029.txt")
+            wrong = f"{episode.transcript!r} leaves content/; give a path under content/, such as transcripts/029.txt"
         elif path.suffix not in TRANSCRIPT_SUFFIXES:
-            report.error(source.rel, *where, "transcript", "a transcript is a .txt, .vtt or .srt file")
+            wrong = "a transcript is a .txt, .vtt or .srt file"
         elif not path.is_file():
-            report.error(source.rel, *where, "transcript", f"content/{episode.transcript} does not exist; "
-                         "fix the path or remove the line")
+            wrong = f"content/{episode.transcript} does not exist; fix the path or remove the line"
         else:
             return path, os.path.relpath(path, content.parent.resolve()).replace(os.sep, "/")
+        report.error(source.rel, *source.at("transcript"), "transcript", wrong)
         return None
     for stem in (f"{episode.number:03d}", str(episode.number)):
         for suffix in TRANSCRIPT_SUFFIXES:
