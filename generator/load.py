@@ -72,8 +72,8 @@ Loaded = tuple[Any, list[Problem], Marks | None]
 # Parsed files: (model, problems, the digest of the model, see memo.model_digest), kept in
 # memory (serve) and on disk between builds.
 FILES = cache.FileResults("files")
-# Parsed transcripts: (transcript, problems). Only problems are stored: parsing a
-# transcript again costs about as much as reading it back, and few builds need one.
+# Parsed transcripts: (transcript packed, see transcripts.pack, problems). Only problems
+# are stored: few builds need a transcript again.
 TRANSCRIPTS = cache.FileResults("transcripts", keep=lambda parsed: (None, parsed[1]))
 
 
@@ -371,20 +371,25 @@ class Transcripts(Mapping[int, Transcript]):
 
 
 def _parsed(path: Path, rel: str, duration: int | None) -> Transcript:
-    found = _transcript(path, rel, duration)
+    found = _packed(path, rel, duration)
     if found is None:  # only its problems came from the build cache
         TRANSCRIPTS.forget(path)
-        found = _transcript(path, rel, duration)
-    return found
+        found = _packed(path, rel, duration)
+    return transcripts.unpack(found)
 
 
 def _transcript_job(path: Path, rel: str, duration: int | None) -> tuple[Path, tuple, Callable]:
     """A TRANSCRIPTS job: the file, what else its result depends on, how to parse it."""
-    return path, (duration,), partial(transcripts.read_transcript, path, rel, duration)
+    return path, (duration,), partial(_read_packed, path, rel, duration)
 
 
-def _transcript(path: Path, rel: str, duration: int | None) -> Transcript | None:
-    """The parsed transcript; None when it is unchanged and only its problems came from the build cache."""
+def _read_packed(path: Path, rel: str, duration: int | None) -> tuple[bytes, list[Problem]]:
+    transcript, problems = transcripts.read_transcript(path, rel, duration)
+    return transcripts.pack(transcript), problems
+
+
+def _packed(path: Path, rel: str, duration: int | None) -> bytes | None:
+    """The packed transcript; None when it is unchanged and only its problems came from the build cache."""
     return TRANSCRIPTS.get(*_transcript_job(path, rel, duration))[0]
 
 

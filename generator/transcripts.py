@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import html
 import json
+import marshal
 import re
+import zlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -253,6 +255,21 @@ def read_transcript(path: Path, relpath: str, duration: int | None) -> tuple[Tra
     except ContentError as exc:
         return Transcript(source=relpath, segments=()), list(exc.problems)
     return parse_transcript(text, relpath, fmt, duration)
+
+
+def pack(t: Transcript) -> bytes:
+    """The transcript in under half the bytes of its file and a seventh of what it takes as
+    objects (episode 29: 27 KB of text, 86 KB as segments, 12.6 KB packed): what a build
+    keeps of every transcript while it runs. Unpacking costs a seventh of parsing the file
+    again. Marshal's format belongs to this Python: packed transcripts are never stored."""
+    s = t.segments
+    columns = (t.source, [x.start for x in s], [x.end for x in s], [x.text for x in s], [x.speaker for x in s])
+    return zlib.compress(marshal.dumps(columns), 1)
+
+
+def unpack(data: bytes) -> Transcript:
+    source, starts, ends, texts, speakers = marshal.loads(zlib.decompress(data))
+    return Transcript.model_construct(source=source, segments=tuple(map(Segment, starts, ends, texts, speakers)))
 
 
 def _one_line(text: str) -> str:

@@ -8,6 +8,7 @@ from generator.errors import Problem
 from generator.models import Segment, Transcript
 from generator.transcripts import (
     format_time,
+    pack,
     parse_transcript,
     read_transcript,
     split_speaker,
@@ -15,6 +16,7 @@ from generator.transcripts import (
     to_srt,
     to_txt,
     to_vtt,
+    unpack,
 )
 
 SEED = Path(__file__).parent / "data" / "029-transcript.txt"
@@ -54,6 +56,19 @@ def test_seed_transcript(tmp_path):
     assert last.text == "Thank you for listening and sharing this podcast with your friends and colleagues."
     # The show's own format survives unchanged.
     assert to_txt(t) == raw
+
+
+def test_a_packed_transcript_unpacks_to_the_same_one_in_under_half_the_bytes():
+    t, _ = read_transcript(SEED, "content/029-transcript.txt", 1387)
+    vtt, _ = parse_transcript("WEBVTT\n\n00:00:01.250 --> 00:00:02.000\n<v Zoë>Ça va?\n\n"
+                              "00:00:03.000 --> 00:00:04.500\nno one\n", "t.vtt", "vtt")
+    for transcript in (t, vtt, Transcript(source="empty.txt", segments=())):
+        again = unpack(pack(transcript))
+        assert again == transcript and again.source == transcript.source
+        assert all(type(s) is Segment for s in again.segments)
+        assert to_vtt(again) == to_vtt(transcript)
+    assert spans(unpack(pack(vtt))) == [(1.25, 2.0, "Zoë", "Ça va?"), (3.0, 4.5, None, "no one")]
+    assert len(pack(t)) * 2 < SEED.stat().st_size
 
 
 def test_end_times_follow_next_start_and_duration():
