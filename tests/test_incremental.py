@@ -40,6 +40,33 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def test_a_whole_index_kept_packed_serves_the_next_edit(example_site, tmp_path):
+    """A build that indexes everything keeps the index's values pickled (search.Pickled):
+    the next build, in this process (serve) or a fresh one, reads them back."""
+    from generator.build import Session
+
+    output = example_site / "output"
+    session = Session(example_site)
+    build(example_site, output, processes=1, session=session)
+    assert session.stored and all(isinstance(session.stored[name], search.Pickled)
+                                  for name in session.stored if name != "state")
+    episode = example_site / "content/episodes/031.yaml"
+    edit(episode, "notes: |", "notes: |\n      Quixotic zebras.")
+    build(example_site, output, processes=1, session=session, changed={("modified", str(episode))})
+    build(example_site, tmp_path / "clean1", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean1")
+    session.close()
+    forget_memory()
+    edit(episode, "Quixotic zebras.", "Quixotic yaks.")
+    build(example_site, output)
+    build(example_site, tmp_path / "clean2", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean2")
+    stored = search.Store(lambda name: cache.read_pickle(example_site, f"search/{name}"))
+    buckets = stored.get("state")["buckets"]
+    lists = {term for b in range(buckets) for term in stored.get(f"bucket-{buckets}-{b}")}
+    assert {"quixotic", "yak"} <= lists and "zebra" not in lists
+
+
 def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
     output = example_site / "output"
     build(example_site, output)
