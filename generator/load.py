@@ -22,7 +22,7 @@ from . import cache, transcripts, urls
 from .errors import ContentError, Problem, Report, dotted, problems_from
 from .links import normalize_url, rough_key
 from .memo import Fingerprints, model_digest
-from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript
+from .models import Episode, Link, Person, Show, Sponsor, Submission, Transcript, share_field_sets
 from .yamlfile import Marks, decode, parse_yaml, read_bytes, read_yaml
 
 EPISODE_FILE = re.compile(r"^(\d+)(?:-([a-z0-9][a-z0-9-]*))?\.ya?ml$")
@@ -98,7 +98,10 @@ def _digested(load: Callable[[], Loaded]) -> tuple[Any, list[Problem], bytes]:
     episodes. Its marks are left out, to be read again if a later message needs them:
     a cold build of 5,000 episodes held 150 MB of them, each one carried from a worker."""
     model, problems, _ = load()
-    return model, problems, b"" if model is None else model_digest(model)
+    if model is None:
+        return None, problems, b""
+    share_field_sets(model)
+    return model, problems, model_digest(model)
 
 
 def validate(model: type[M], data: Any, source: Source, report: Report, extra: dict[str, Any]) -> M | None:

@@ -182,3 +182,17 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path):
         huge.truncate(50 * 1024 * 1024)
     assert [str(p) for p in check(site)] == [
         "content/episodes/002.yaml: the file is 52,428,800 bytes; the limit is 2,000,000. Is it the right file?"]
+
+
+def test_models_given_the_same_fields_share_one_set_and_a_copy_takes_its_own(example_site):
+    _, show, _ = load(example_site, drafts=True)
+    # As in their files: an item that takes a suggestion's link is a copy made later.
+    links = [link for e in show.episodes for item in e.items if not item.submission for link in item.links]
+    by_fields: dict[frozenset, set[int]] = {}
+    for link in links:
+        by_fields.setdefault(frozenset(link.model_fields_set), set()).add(id(link.model_fields_set))
+    assert len(links) > 20 and all(len(ids) == 1 for ids in by_fields.values())
+    link = next(link for link in links if link.model_fields_set == {"url"})
+    changed = link.model_copy(update={"title": "Changed"})
+    assert changed.model_fields_set == {"url", "title"} and link.model_fields_set == {"url"}
+    assert all(other.model_fields_set == {"url"} for other in links if other is not link and "title" not in other.model_fields_set)
