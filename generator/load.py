@@ -85,11 +85,20 @@ def _load_all(jobs: list[Job], sources: dict[str, Source], report: Report, proce
     over several processes when there are many."""
     models = []
     loaded = FILES.get_all([(path, (), partial(_digested, compute)) for path, _, compute in jobs], processes)
-    for (path, rel, _), (model, problems, fields) in zip(jobs, loaded):
-        sources[rel] = Source(path, rel, digest=FILES.digest(path), fields=fields)
+    for (path, rel, _), parsed in zip(jobs, loaded):
+        model, problems, fields = parsed
+        known = _sources.get(rel)
+        if known is None or known[0] is not parsed:
+            known = _sources[rel] = (parsed, Source(path, rel, digest=FILES.digest(path), fields=fields))
+        sources[rel] = known[1]
         report.extend(problems)
         models.append(model)
     return models
+
+
+# Each file's Source, while its parsed result is the same object (serve): 5,000 fewer objects
+# a save at 5,000 episodes, and marks read again for a message stay read.
+_sources: dict[str, tuple[tuple, Source]] = {}
 
 
 def _digested(load: Callable[[], Loaded]) -> tuple[Any, list[Problem], bytes]:

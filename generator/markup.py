@@ -95,7 +95,7 @@ def rendered(texts: Iterable[str]) -> dict[str, str]:
 def render_all(texts: Iterable[str], processes: int = 1, advance: Callable[[int], None] = lambda done: None) -> int:
     """Fill the cache for many texts at once, over several processes for a big site.
     Returns how many were not in the cache."""
-    todo = sorted({t for t in texts if t not in _rendered})
+    todo = sorted((texts if isinstance(texts, set) else set(texts)).difference(_rendered))  # at C speed
     _rendered.update(zip(todo, map_ordered(_render, todo, processes, advance)))
     return len(todo)
 

@@ -11,6 +11,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any, Callable
 
 import jinja2
@@ -310,8 +311,7 @@ def markdown_texts(show: Show, fingerprints: Fingerprints | None = None) -> list
     fingerprints = fingerprints or Fingerprints()
     texts = [p.bio for p in show.people.values()] + [s.blurb for s in show.sponsors.values()]
     texts += [s.body for s in show.submissions.values()]
-    for episode in show.episodes:
-        texts += fingerprints.derived(episode, "markdown", None, partial(_markdown_of, episode))
+    texts += chain.from_iterable(fingerprints.each("markdown", show.episodes, None, _markdown_of))
     return texts
 
 
