@@ -33,7 +33,7 @@ def _start_worker() -> None:
     (build.collector_paused): a rendered page's context, with its transcript's HTML, is one.
     Without this each worker of a cold build at 5,000 episodes grew by 260 MB. What it was
     forked with is frozen, so a collection walks only what the worker made (walking the
-    rest would also copy every page of it)."""
+    rest would also give the worker its own copy of the parent's memory)."""
     gc.freeze()
     gc.enable()
 
