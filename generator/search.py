@@ -383,9 +383,10 @@ def index_units(show: Show, config: Config, store: Store | None, fingerprints: F
     state = (None if start_over or store is None else store.get("state")) or EMPTY
     try:
         return _index_units(show, store, state, fingerprints, version, processes, advance)
-    except _Lost:
-        store.pending.clear()
-        return _index_units(show, store, EMPTY, fingerprints, version, processes, advance)
+    except _Lost:  # outside this block, the abandoned workers are let go before the new ones start
+        pass
+    store.pending.clear()
+    return _index_units(show, store, EMPTY, fingerprints, version, processes, advance)
 
 
 class _Buckets:

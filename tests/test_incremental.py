@@ -67,6 +67,18 @@ def test_a_whole_index_kept_packed_serves_the_next_edit(example_site, tmp_path):
     assert {"quixotic", "yak"} <= lists and "zebra" not in lists
 
 
+def test_an_episode_postings_lost_from_the_cache_mean_indexing_everything_again(example_site, tmp_path):
+    output = example_site / "output"
+    build(example_site, output)
+    (example_site / cache.CACHE_DIR / "search/doc-31").unlink()
+    forget_memory()
+    edit(example_site / "content/episodes/031.yaml", "notes: |", "notes: |\n      Quixotic zebras.")
+    build(example_site, output)
+    build(example_site, tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert (example_site / cache.CACHE_DIR / "search/doc-31").is_file()
+
+
 def test_one_episode_edit_rewrites_only_what_shows_it(example_site, tmp_path):
     output = example_site / "output"
     build(example_site, output)
