@@ -224,7 +224,11 @@ def _name(path: Path | str) -> str:
     """How FileResults names a file. The loader's paths are already absolute and normal:
     making them so again was 15,000 calls per save in `serve` at 5,000 episodes."""
     name = os.fspath(path)
-    return name if os.path.isabs(name) else os.path.abspath(name)
+    return name if _is_absolute(name) else os.path.abspath(name)
+
+
+# os.path.isabs, without its Python-level calls where an absolute path is one that starts with /.
+_is_absolute = (lambda name: name.startswith("/")) if os.name == "posix" else os.path.isabs
 
 
 @dataclass
