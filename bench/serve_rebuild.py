@@ -3,8 +3,10 @@
 Runs what serve runs on each change (a build with a Session that keeps the last
 build in memory, told by the watcher which file changed), after a first build that
 loads the site. Each run changes the episode's first notes line, rebuilds and checks
-the page; prints the seconds of each rebuild as JSON. The episode file is restored
-and the session closed at the end.
+the page; prints the seconds of each rebuild as JSON. Between runs it does what serve
+does between an author's saves, untimed: lets the last rebuild's background freeing
+finish and collects its garbage (serve's tidy, a second after each rebuild). The
+episode file is restored and the session closed at the end.
 
     python -m bench.serve_rebuild --site DIR --output OUT --episode FILE --page PAGE [--runs 3] [--drafts]
 """
@@ -15,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from generator.build import Session, build
+from generator.build import Session, build, collect_garbage
 
 
 def main() -> int:
@@ -42,6 +44,8 @@ def main() -> int:
             times.append(time.perf_counter() - started)
             if marker not in args.page.read_text(encoding="utf-8"):
                 raise SystemExit(f"{marker} is not in {args.page} after the rebuild")
+            session.settle()
+            collect_garbage()
     finally:
         args.episode.write_text(original, encoding="utf-8")
         session.close()
