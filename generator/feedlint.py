@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import uuid
 from functools import partial
-from operator import attrgetter
 from pathlib import Path
 
 from . import categories, feed, feednotes, urls
@@ -177,7 +176,7 @@ def check_episodes(config: Config, show: Show, report: Report, now: dt.datetime,
         return fingerprints.lasting(episode, "feedlint", (shared, source.digest if source else ""),
                                     partial(_episode_problems, config, show, episode))
 
-    oldest_first = sorted(show.episodes, key=attrgetter("published", "number"))
+    oldest_first = show.episodes[::-1]  # the loader sorts them newest first
     for episode, (own, enclosure, guid) in zip(oldest_first, fingerprints.each("feedlint", oldest_first, shared,
                                                                                checked)):
         report.problems += own
