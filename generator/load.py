@@ -387,7 +387,15 @@ def _parsed(path: Path, rel: str, duration: int | None) -> Transcript:
     if found is None:  # only its problems came from the build cache
         TRANSCRIPTS.forget(path)
         found = _packed(path, rel, duration)
-    return transcripts.unpack(found)
+    global _last_unpacked
+    if _last_unpacked[0] is not found:
+        _last_unpacked = (found, transcripts.unpack(found))
+    return _last_unpacked[1]
+
+
+# The last transcript unpacked, by its packed bytes (a changed file gets new ones): an episode
+# page asks for its transcript twice, for its segments and for its HTML.
+_last_unpacked: tuple[bytes | None, Transcript | None] = (None, None)
 
 
 def _transcript_job(path: Path, rel: str, duration: int | None) -> tuple[Path, tuple, Callable]:
